@@ -1,0 +1,7 @@
+import { BotgateError } from './botgate-error';
+
+export class NotFoundError extends BotgateError {
+  constructor(what: string) {
+    super('not_found', `${what} not found`, 404);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './content';
+export * from './action';
+export * from './event';
+export * from './conversation';

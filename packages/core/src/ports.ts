@@ -191,7 +191,13 @@ export interface BotClient {
 export interface ChannelConnector {
   /** Connector instance name (matches ChannelRef.connector). */
   readonly name: string;
-  capabilities(conversation: Conversation): ChannelCapabilities;
+  /**
+   * What the channel can show. `mode` tells whether the content goes back in a synchronous
+   * response or later through deliver(); some vendors (iAdvize GraphQL) show less the second way.
+   */
+  capabilities(conversation: Conversation, mode: 'sync' | 'deferred'): ChannelCapabilities;
+  /** How the channel's own agents (desk "channel") take a conversation; absent: the channel has none. */
+  readonly nativeHandover?: NativeHandover;
   /**
    * Performs one delivery (already degraded to the capabilities). Throws
    * PermanentDeliveryError (no retry), RateLimitedError (pause), anything else (retry).
@@ -199,6 +205,18 @@ export interface ChannelConnector {
   deliver(delivery: Delivery, conversation: Conversation): Promise<void>;
   /** Retry policy for this connector's deliveries (the vendor's expectations). */
   readonly retry?: RetryPolicy;
+}
+
+export interface NativeHandover {
+  /** 'agent': the channel takes the conversation at once (IMIconnect CCSP); 'pending': wait for
+   *  handover.accepted / handover.failed events or the deadline (iAdvize transfer). */
+  initialState: 'pending' | 'agent';
+  /** The channel itself plays the fallback when the transfer fails (iAdvize replies after a transfer). */
+  channelPlaysFallback: boolean;
+  /** What a pending handover means when its deadline passes with no signal. */
+  onDeadline: 'agent' | 'fallback';
+  /** Deadline when the bot gives none. */
+  defaultTimeoutMs: number;
 }
 
 export interface DeskOpenResult {

@@ -63,7 +63,6 @@ export const TimerPayload = Type.Object(
     kind: Type.Union([
       Type.Literal('actions'), // the rest of a turn after a wait
       Type.Literal('handoff.timeout'), // no agent attended in time
-      Type.Literal('turn.watchdog'), // a deferred turn never completed
     ]),
     /** Conversation version when scheduled: a state change since then voids the timer. */
     version: Type.Integer({ minimum: 0 }),

@@ -1,0 +1,166 @@
+import type { Action } from '../model/action';
+import type { ChannelCapabilities } from '../model/content';
+import type { Conversation } from '../model/conversation';
+import type { InboundEvent } from '../model/event';
+import type {
+  AgentDesk,
+  BotClient,
+  ChannelConnector,
+  Clock,
+  Delivery,
+  DeliveryTarget,
+  Logger,
+  Metrics,
+  StorageDriver,
+} from '../ports';
+import { degrade } from '../degrade';
+import type { CircuitBreakers } from './circuit-breaker';
+import type { RouterPolicy } from './policy';
+
+/** What sits in a conversation's inbox lane. */
+export interface InboxItem {
+  event: InboundEvent;
+  /** A synchronous channel is waiting for this turn's actions (TurnRendezvous, id = event id). */
+  sync?: boolean;
+}
+
+export interface RouterContext {
+  storage: StorageDriver;
+  bots: ReadonlyMap<string, BotClient>;
+  connectors: ReadonlyMap<string, ChannelConnector>;
+  desks: ReadonlyMap<string, AgentDesk>;
+  logger: Logger;
+  metrics: Metrics;
+  clock: Clock;
+  policy: RouterPolicy;
+  breakers: CircuitBreakers;
+}
+
+const NO_CAPABILITIES: ChannelCapabilities = { contentTypes: ['text'], maxTextLength: 1024, markdown: false };
+
+export function capabilitiesFor(ctx: RouterContext, conversation: Conversation, mode: 'sync' | 'deferred'): ChannelCapabilities {
+  return ctx.connectors.get(conversation.channel.connector)?.capabilities(conversation, mode) ?? NO_CAPABILITIES;
+}
+
+/** Degrades every message (and every handover fallback) to what the channel shows in this mode. */
+export function degradeActions(actions: Action[], caps: ChannelCapabilities): Action[] {
+  return actions.flatMap((action): Action[] => {
+    if (action.type === 'message') return degrade(action.content, caps).map((content) => ({ type: 'message', content }));
+    if (action.type === 'handover' && action.fallback) {
+      return [{ ...action, fallback: action.fallback.flatMap((content) => degrade(content, caps)) }];
+    }
+    return [action];
+  });
+}
+
+export function summarize(action: Action): string {
+  switch (action.type) {
+    case 'message': {
+      const c = action.content;
+      const text = c.type === 'text' || c.type === 'quickReplies' ? `: ${c.text.slice(0, 120)}` : '';
+      return `message ${c.type}${text}`;
+    }
+    case 'wait':
+      return `wait ${action.ms} ms`;
+    case 'handover':
+      return `handover to ${action.target.desk}${action.target.queue ? `/${action.target.queue}` : ''}`;
+    case 'close':
+      return 'close';
+    case 'setVariables':
+      return `set ${Object.keys(action.variables).join(', ')}`;
+    case 'custom':
+      return `custom ${action.name}`;
+  }
+}
+
+export function summarizeEvent(event: InboundEvent): string {
+  const c = event.content;
+  const body = c && (c.type === 'text' || c.type === 'quickReplies') ? `: ${c.text.slice(0, 120)}` : c ? ` ${c.type}` : '';
+  const postback = event.postback ? `: ${event.postback.value.slice(0, 120)}` : '';
+  const delivery = event.delivery ? ` ${event.delivery.messageId} ${event.delivery.status}` : '';
+  return `${event.type} from ${event.author}${body}${postback}${delivery}${event.observeOnly ? ' (observe only)' : ''}`;
+}
+
+/** Appends deliveries to the conversation's outbox (idempotent ids) and records them as queued. */
+export async function enqueueDeliveries(
+  ctx: RouterContext,
+  conversation: Conversation,
+  deliveries: Array<{ id: string; target: DeliveryTarget; action?: Action; deskOp?: Delivery['deskOp']; turnId?: string }>,
+): Promise<void> {
+  const createdAt = new Date(ctx.clock.now()).toISOString();
+  for (const d of deliveries) {
+    const delivery: Delivery = { ...d, conversationId: conversation.id, createdAt };
+    const fresh = await ctx.storage.queue.append('outbox', conversation.id, { id: delivery.id, data: delivery });
+    if (!fresh) continue;
+    const what = delivery.action ? summarize(delivery.action) : `desk ${delivery.deskOp?.op}`;
+    const to = delivery.target.kind === 'channel' ? delivery.target.connector : `desk ${delivery.target.desk}`;
+    await ctx.storage.conversations.appendTimeline(conversation.id, {
+      at: createdAt,
+      kind: 'outbound',
+      summary: `${what} → ${to}`,
+      deliveryId: delivery.id,
+      status: 'queued',
+      data: delivery.action ?? delivery.deskOp?.op,
+    });
+  }
+}
+
+/**
+ * Sends a turn's visitor actions through the outbox: messages degraded to the 'deferred'
+ * capabilities, one delivery each, in order. A wait becomes a scheduled job carrying the rest of
+ * the turn; it fires through the inbox, so a newer visitor message (turn counter) or a state
+ * change (version) voids it, exactly as a new iAdvize visitor message cancels pending replies.
+ */
+export async function enqueueChannelActions(
+  ctx: RouterContext,
+  conversation: Conversation,
+  actions: Action[],
+  baseId: string,
+): Promise<void> {
+  const target: DeliveryTarget = { kind: 'channel', connector: conversation.channel.connector };
+  const caps = capabilitiesFor(ctx, conversation, 'deferred');
+  const deliveries: Parameters<typeof enqueueDeliveries>[2] = [];
+  for (let index = 0; index < actions.length; index++) {
+    const action = actions[index];
+    if (action.type === 'wait') {
+      await enqueueDeliveries(ctx, conversation, deliveries);
+      const rest = actions.slice(index + 1);
+      if (rest.length > 0) await scheduleRestOfTurn(ctx, conversation, rest, `${baseId}:${index}`, action.ms);
+      return;
+    }
+    degradeActions([action], caps).forEach((part, j) => deliveries.push({ id: `${baseId}:${index}:${j}`, target, action: part, turnId: baseId }));
+  }
+  await enqueueDeliveries(ctx, conversation, deliveries);
+}
+
+async function scheduleRestOfTurn(ctx: RouterContext, conversation: Conversation, rest: Action[], id: string, delayMs: number) {
+  const now = ctx.clock.now();
+  const jobId = `${conversation.id}:rest:${id}`;
+  await ctx.storage.queue.schedule({
+    id: jobId,
+    conversationId: conversation.id,
+    runAt: now + delayMs,
+    event: timerEvent(conversation, jobId, now, {
+      kind: 'actions',
+      version: conversation.version,
+      turn: conversation.turn,
+      actions: rest,
+    }),
+  });
+}
+
+export function timerEvent(
+  conversation: Conversation,
+  id: string,
+  now: number,
+  timer: NonNullable<InboundEvent['timer']>,
+): InboundEvent {
+  return {
+    id,
+    channel: conversation.channel,
+    type: 'timer',
+    author: 'system',
+    timer,
+    at: new Date(now).toISOString(),
+  };
+}

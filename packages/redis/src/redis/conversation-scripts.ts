@@ -1,0 +1,46 @@
+import { LuaScript } from './lua-script';
+
+// Lua for the conversation store. Scripts touch conversation keys derived from ids they read
+// (ARGV[..] prefixes): fine on a single Redis, not cluster-safe (documented limit).
+
+/**
+ * KEYS: channel index, new conversation, updated-at zset.
+ * ARGV: new id, new json, ttl ms, score, conversation key prefix.
+ * Returns {1, json} when created, {0, json} when an open conversation already existed.
+ */
+export const openConversationScript = new LuaScript(`
+local existingId = redis.call('GET', KEYS[1])
+if existingId then
+  local current = redis.call('GET', ARGV[5] .. existingId)
+  if current then return {0, current} end
+end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+return {1, ARGV[2]}
+`);
+
+/**
+ * Compare-and-set on revision.
+ * KEYS: conversation, updated-at zset, channel index, timeline, timeline status.
+ * ARGV: expected revision, new json, ttl ms, score, id, detach ('1' when moving to closed).
+ * Returns 1 written, 0 revision conflict, -1 missing.
+ */
+export const casUpdateConversationScript = new LuaScript(`
+local current = redis.call('GET', KEYS[1])
+if not current then return -1 end
+local revision = cjson.decode(current)['revision']
+if tonumber(revision) ~= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+if redis.call('GET', KEYS[3]) == ARGV[5] then
+  if ARGV[6] == '1' then
+    redis.call('DEL', KEYS[3])
+  else
+    redis.call('PEXPIRE', KEYS[3], ARGV[3])
+  end
+end
+redis.call('PEXPIRE', KEYS[4], ARGV[3])
+redis.call('PEXPIRE', KEYS[5], ARGV[3])
+return 1
+`);

@@ -1,0 +1,66 @@
+import { LuaScript } from './lua-script';
+
+// Lane mutations. Each one that touches the head checks that the head is still the exact item
+// the worker handled (ARGV[1] = its raw JSON), so a surprise second drainer can never pop,
+// rewrite or dead-letter an item it did not handle.
+
+/** KEYS: seen marker, lane list, waiting counter. ARGV: item json, seen ttl ms. 1 appended, 0 duplicate. */
+export const appendLaneItemScript = new LuaScript(`
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('INCR', KEYS[3])
+return 1
+`);
+
+/** KEYS: lane list, waiting counter. ARGV: head json. */
+export const popLaneHeadScript = new LuaScript(`
+if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then return 0 end
+redis.call('LPOP', KEYS[1])
+redis.call('DECR', KEYS[2])
+return 1
+`);
+
+/** KEYS: lane list. ARGV: head json, replacement json (attempts bumped). */
+export const replaceLaneHeadScript = new LuaScript(`
+if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then return 0 end
+redis.call('LSET', KEYS[1], 0, ARGV[2])
+return 1
+`);
+
+/** KEYS: lane list, waiting counter, dlq hash, dlq time index. ARGV: head json, dead letter id, dead letter json, failed-at ms. */
+export const deadLetterLaneHeadScript = new LuaScript(`
+if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then return 0 end
+redis.call('LPOP', KEYS[1])
+redis.call('DECR', KEYS[2])
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+redis.call('ZADD', KEYS[4], ARGV[4], ARGV[2])
+return 1
+`);
+
+/** KEYS: dlq hash, dlq time index, lane list, waiting counter. ARGV: id, dead letter json as read, item json. */
+export const replayDeadLetterScript = new LuaScript(`
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('RPUSH', KEYS[3], ARGV[3])
+redis.call('INCR', KEYS[4])
+return 1
+`);
+
+/** KEYS: lease. ARGV: token, ttl ms. */
+export const acquireLeaseScript = new LuaScript(`
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0
+`);
+
+/** KEYS: lease. ARGV: token, ttl ms. Extends only our own lease. */
+export const renewLeaseScript = new LuaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`);
+
+/** KEYS: lease. ARGV: token. Deletes only our own lease. */
+export const releaseLeaseScript = new LuaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);

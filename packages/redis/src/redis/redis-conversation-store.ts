@@ -1,0 +1,147 @@
+import type Redis from 'ioredis';
+import {
+  NotFoundError,
+  type ChannelRef,
+  type Conversation,
+  type ConversationFilter,
+  type ConversationStore,
+  type DeliveryStatus,
+  type TimelineEntry,
+} from '@botgate/core';
+import { listLimit, matchesConversationFilter } from '../shared/conversation-filter';
+import { applyDeliveryStatus, TIMELINE_CAP, type DeliveryStatusPatch } from '../shared/timeline-status';
+import { casUpdateConversationScript, openConversationScript } from './conversation-scripts';
+import type { RedisGuard } from './redis-guard';
+import type { RedisKeys } from './redis-keys';
+
+const MAX_CAS_ATTEMPTS = 50;
+const LIST_PAGE = 200;
+
+/** Conversations as JSON strings with a TTL refreshed on every write; see the README for keys. */
+export class RedisConversationStore implements ConversationStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly guard: RedisGuard,
+    private readonly keys: RedisKeys,
+    private readonly ttlMs: number,
+  ) {}
+
+  async open(ref: ChannelRef, init: () => Conversation): Promise<{ conversation: Conversation; created: boolean }> {
+    const existing = await this.findByChannel(ref);
+    if (existing) return { conversation: existing, created: false };
+    const fresh = init();
+    const json = JSON.stringify(fresh);
+    const reply = await this.guard.run(() =>
+      openConversationScript.run(
+        this.redis,
+        [this.keys.channel(ref), this.keys.conversation(fresh.id), this.keys.conversationsByUpdate],
+        [fresh.id, json, this.ttlMs, Date.parse(fresh.updatedAt) || Date.now(), this.keys.conversationPrefix],
+      ),
+    );
+    const [created, stored] = reply as [number, string];
+    return { conversation: JSON.parse(stored) as Conversation, created: created === 1 };
+  }
+
+  async get(id: string): Promise<Conversation | null> {
+    const json = await this.guard.run(() => this.redis.get(this.keys.conversation(id)));
+    return json === null ? null : (JSON.parse(json) as Conversation);
+  }
+
+  async findByChannel(ref: ChannelRef): Promise<Conversation | null> {
+    const id = await this.guard.run(() => this.redis.get(this.keys.channel(ref)));
+    if (id === null) return null;
+    const conversation = await this.get(id);
+    return conversation && conversation.state !== 'closed' ? conversation : null;
+  }
+
+  async update(id: string, mutate: (current: Conversation) => Conversation | null): Promise<Conversation> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await this.get(id);
+      if (!current) throw new NotFoundError(`conversation ${id}`);
+      const mutated = mutate(current);
+      if (mutated === null) return current;
+      const now = new Date();
+      const next: Conversation = { ...mutated, id, channel: current.channel, revision: current.revision + 1, updatedAt: now.toISOString() };
+      const closing = next.state === 'closed' && current.state !== 'closed';
+      if (closing && !next.closedAt) next.closedAt = next.updatedAt;
+      const written = await this.guard.run(() =>
+        casUpdateConversationScript.run(
+          this.redis,
+          [
+            this.keys.conversation(id),
+            this.keys.conversationsByUpdate,
+            this.keys.channel(current.channel),
+            this.keys.timeline(id),
+            this.keys.timelineStatus(id),
+          ],
+          [current.revision, JSON.stringify(next), this.ttlMs, now.getTime(), id, next.state === 'closed' ? '1' : '0'],
+        ),
+      );
+      if (written === 1) return next;
+      if (written === -1) throw new NotFoundError(`conversation ${id}`);
+      // Conflict: someone wrote in between. A little jitter keeps hot writers from lock-stepping.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+    }
+    throw new Error(`conversation ${id}: too many concurrent updates`);
+  }
+
+  async list(filter: ConversationFilter): Promise<Conversation[]> {
+    const limit = listLimit(filter);
+    const found: Conversation[] = [];
+    for (let start = 0; found.length < limit; start += LIST_PAGE) {
+      const ids = await this.guard.run(() =>
+        this.redis.zrevrange(this.keys.conversationsByUpdate, start, start + LIST_PAGE - 1),
+      );
+      if (ids.length === 0) break;
+      const jsons = await this.guard.run(() => this.redis.mget(ids.map((id) => this.keys.conversation(id))));
+      const expired: string[] = [];
+      jsons.forEach((json, i) => {
+        if (json === null) expired.push(ids[i]);
+        else {
+          const conversation = JSON.parse(json) as Conversation;
+          if (found.length < limit && matchesConversationFilter(conversation, filter)) found.push(conversation);
+        }
+      });
+      // The index outlives conversations whose TTL ran out: prune lazily while listing.
+      if (expired.length) await this.guard.run(() => this.redis.zrem(this.keys.conversationsByUpdate, ...expired));
+      if (ids.length < LIST_PAGE) break;
+      start -= expired.length;
+    }
+    return found;
+  }
+
+  async appendTimeline(conversationId: string, entry: TimelineEntry): Promise<void> {
+    const key = this.keys.timeline(conversationId);
+    await this.guard.run(() =>
+      this.redis
+        .multi()
+        .rpush(key, JSON.stringify(entry))
+        .ltrim(key, -TIMELINE_CAP, -1)
+        .pexpire(key, this.ttlMs)
+        .exec(),
+    );
+  }
+
+  async timeline(conversationId: string, limit = TIMELINE_CAP): Promise<TimelineEntry[]> {
+    const [raw, statuses] = await this.guard.run(() =>
+      Promise.all([
+        this.redis.lrange(this.keys.timeline(conversationId), -Math.max(1, limit), -1),
+        this.redis.hgetall(this.keys.timelineStatus(conversationId)),
+      ]),
+    );
+    return raw.map((json) => {
+      const entry = JSON.parse(json) as TimelineEntry;
+      const patch = entry.kind === 'outbound' && entry.deliveryId ? statuses[entry.deliveryId] : undefined;
+      return patch ? applyDeliveryStatus(entry, JSON.parse(patch) as DeliveryStatusPatch) : entry;
+    });
+  }
+
+  /** Status lives in a hash beside the capped list: one atomic HSET, no list rewrite. */
+  async setDeliveryStatus(conversationId: string, deliveryId: string, status: DeliveryStatus, note?: string): Promise<void> {
+    const key = this.keys.timelineStatus(conversationId);
+    const patch: DeliveryStatusPatch = note === undefined ? { status } : { status, note };
+    await this.guard.run(() =>
+      this.redis.multi().hset(key, deliveryId, JSON.stringify(patch)).pexpire(key, this.ttlMs).exec(),
+    );
+  }
+}

@@ -1,0 +1,113 @@
+import Redis, { type RedisOptions } from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { Logger, StorageDriver } from '@botgate/core';
+import { DEFAULT_ERROR_BACKOFF_MS } from '../shared/lane-backoff';
+import { silentLogger } from '../shared/silent-logger';
+import { RedisConversationStore } from './redis-conversation-store';
+import { RedisDedupe } from './redis-dedupe';
+import { RedisGuard } from './redis-guard';
+import { redisKeys } from './redis-keys';
+import { RedisRecordStore } from './redis-record-store';
+import { RedisTurnRendezvous } from './redis-turn-rendezvous';
+import { RedisWorkQueue } from './redis-work-queue';
+
+export interface RedisDriverOptions {
+  /** redis://[user:pass@]host:port[/db] */
+  url: string;
+  /** Namespace of every key, BullMQ's included. Default `botgate`. */
+  prefix?: string;
+  logger?: Logger;
+  /** TTL of conversations, their channel index and timeline, refreshed on every write. Default 7 days. */
+  conversationTtlMs?: number;
+  /** How long appended item ids are remembered to ignore duplicates. Default 24 h. */
+  laneSeenTtlMs?: number;
+  /** Worker concurrency (drain jobs in parallel per lane) unless startWorkers says otherwise. Default 32. */
+  concurrency?: number;
+  /** Per-key lease held while a lane is drained, renewed every third. Default 30 s. */
+  leaseMs?: number;
+  /** Delays when a lane handler throws, by attempt (last repeats). Default 1 s, 5 s, 30 s, 2 min. */
+  errorBackoffMs?: readonly number[];
+  /** How long a producer call waits for the very first connection. Default 5 s. */
+  connectTimeoutMs?: number;
+}
+
+export interface RedisStorageDriver extends StorageDriver {
+  readonly kind: 'redis';
+  /** The BullMQ queues (inbox, outbox, scheduled), e.g. for bull-board. */
+  bullQueues(): Queue[];
+}
+
+const DAY_MS = 86_400_000;
+
+function logRedisErrors(redis: Redis, logger: Logger, role: string): Redis {
+  // Without a listener ioredis prints every reconnect error; route them to our logger instead.
+  redis.on('error', (error: Error) => logger.debug('redis connection error', { role, error: error.message }));
+  return redis;
+}
+
+export function createRedisDriver(options: RedisDriverOptions): RedisStorageDriver {
+  const logger = options.logger ?? silentLogger;
+  const keys = redisKeys(options.prefix ?? 'botgate');
+  const connectTimeout = options.connectTimeoutMs ?? 5_000;
+  const base: RedisOptions = { connectTimeout, lazyConnect: false };
+  // Producers fail fast: no offline queue, one retry. An HTTP request must not hang on Redis.
+  const producer = logRedisErrors(
+    new Redis(options.url, { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'botgate-producer' }),
+    logger,
+    'producer',
+  );
+  const subscriber = logRedisErrors(
+    new Redis(options.url, { ...base, maxRetriesPerRequest: 1, connectionName: 'botgate-rendezvous' }),
+    logger,
+    'subscriber',
+  );
+  let workerConnection: Redis | undefined;
+  const guard = new RedisGuard(producer, connectTimeout);
+  const rendezvous = new RedisTurnRendezvous(producer, subscriber, guard, keys, logger);
+  const queue = new RedisWorkQueue({
+    producer,
+    guard,
+    keys,
+    logger,
+    // Workers wait for Redis to come back rather than fail: BullMQ requires maxRetriesPerRequest null.
+    workerConnection: () =>
+      (workerConnection ??= logRedisErrors(
+        new Redis(options.url, { ...base, maxRetriesPerRequest: null, connectionName: 'botgate-worker' }),
+        logger,
+        'worker',
+      )),
+    seenTtlMs: options.laneSeenTtlMs ?? DAY_MS,
+    leaseMs: options.leaseMs ?? 30_000,
+    leaseBusyDelayMs: 500,
+    errorBackoffMs: options.errorBackoffMs ?? DEFAULT_ERROR_BACKOFF_MS,
+    defaultConcurrency: options.concurrency ?? 32,
+  });
+  let closing: Promise<void> | undefined;
+
+  return {
+    kind: 'redis',
+    conversations: new RedisConversationStore(producer, guard, keys, options.conversationTtlMs ?? 7 * DAY_MS),
+    records: new RedisRecordStore(producer, guard, keys),
+    dedupe: new RedisDedupe(producer, guard, keys),
+    rendezvous,
+    queue,
+    bullQueues: () => queue.bullQueues(),
+    async ping() {
+      try {
+        return (await guard.run(() => producer.ping())) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    close() {
+      closing ??= (async () => {
+        await queue.close();
+        rendezvous.close();
+        const connections = [producer, subscriber, workerConnection].filter((c): c is Redis => c !== undefined);
+        // quit() lets pending replies arrive; disconnect() if Redis is already gone.
+        await Promise.all(connections.map((c) => (c.status === 'ready' ? c.quit().then(() => undefined) : Promise.resolve(c.disconnect()))));
+      })();
+      return closing;
+    },
+  };
+}

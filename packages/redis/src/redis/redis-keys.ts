@@ -1,0 +1,56 @@
+import type { ChannelRef, LaneName } from '@botgate/core';
+
+// The key layout in one place (documented in the README). Free-form parts are URI-encoded so a
+// ':' inside a tenant, connector or namespace can never make two different keys collide.
+const enc = encodeURIComponent;
+
+export interface RedisKeys {
+  prefix: string;
+  conversation(id: string): string;
+  /** Prefix of conversation keys, for Lua scripts that only learn the id from an index. */
+  conversationPrefix: string;
+  channel(ref: ChannelRef): string;
+  /** Sorted set of conversation ids by updatedAt (epoch ms), for the admin list. */
+  conversationsByUpdate: string;
+  timeline(conversationId: string): string;
+  /** Hash deliveryId → {status, note}, overlaid on the timeline when it is read. */
+  timelineStatus(conversationId: string): string;
+  record(namespace: string, key: string): string;
+  recordIndex(namespace: string): string;
+  dedupe(key: string): string;
+  turn(turnId: string): string;
+  lane(lane: LaneName, key: string): string;
+  laneSeen(lane: LaneName, key: string, itemId: string): string;
+  laneWaiting(lane: LaneName): string;
+  laneLease(lane: LaneName, key: string): string;
+  deadLetters: string;
+  deadLetterIndex: string;
+  scheduledFor(conversationId: string): string;
+  /** BullMQ's own prefix: its keys live under ours. */
+  bull: string;
+}
+
+export function redisKeys(prefix: string): RedisKeys {
+  const p = prefix;
+  return {
+    prefix: p,
+    conversation: (id) => `${p}:conv:${id}`,
+    conversationPrefix: `${p}:conv:`,
+    channel: (ref) => `${p}:${enc(ref.tenant)}:chan:${enc(ref.connector)}:${ref.externalId}`,
+    conversationsByUpdate: `${p}:convs:updated`,
+    timeline: (id) => `${p}:tl:${id}`,
+    timelineStatus: (id) => `${p}:tl-status:${id}`,
+    record: (ns, key) => `${p}:rec:${enc(ns)}:${key}`,
+    recordIndex: (ns) => `${p}:rec-index:${enc(ns)}`,
+    dedupe: (key) => `${p}:dedupe:${key}`,
+    turn: (id) => `${p}:turn:${id}`,
+    lane: (lane, key) => `${p}:lane:${lane}:${key}`,
+    laneSeen: (lane, key, itemId) => `${p}:lane-seen:${lane}:${enc(key)}:${itemId}`,
+    laneWaiting: (lane) => `${p}:lane-waiting:${lane}`,
+    laneLease: (lane, key) => `${p}:lane-lease:${lane}:${key}`,
+    deadLetters: `${p}:dlq`,
+    deadLetterIndex: `${p}:dlq:by-time`,
+    scheduledFor: (id) => `${p}:sched-by-conv:${id}`,
+    bull: `${p}:bull`,
+  };
+}

@@ -1,0 +1,205 @@
+import type Redis from 'ioredis';
+import { Queue, Worker, type Job } from 'bullmq';
+import type {
+  DeadLetter,
+  LaneItem,
+  LaneName,
+  Logger,
+  QueueCounts,
+  ScheduledJob,
+  WorkHandlers,
+  WorkQueue,
+} from '@botgate/core';
+import { LaneDrainer, type DrainJobData } from './lane-drainer';
+import { appendLaneItemScript, replayDeadLetterScript } from './lane-scripts';
+import type { RedisGuard } from './redis-guard';
+import type { RedisKeys } from './redis-keys';
+
+export const LANES: readonly LaneName[] = ['inbox', 'outbox'];
+const SCHEDULED_QUEUE = 'scheduled';
+
+export interface RedisWorkQueueOptions {
+  producer: Redis;
+  guard: RedisGuard;
+  /** Connection for workers (maxRetriesPerRequest: null, as BullMQ requires). Created lazily. */
+  workerConnection: () => Redis;
+  keys: RedisKeys;
+  logger: Logger;
+  seenTtlMs: number;
+  leaseMs: number;
+  leaseBusyDelayMs: number;
+  errorBackoffMs: readonly number[];
+  defaultConcurrency: number;
+}
+
+/** BullMQ job ids may not contain ':' nor be integers: encode ours deterministically. */
+function scheduledJobId(id: string): string {
+  return `s-${encodeURIComponent(id)}`;
+}
+
+export class RedisWorkQueue implements WorkQueue {
+  private readonly laneQueues: Record<LaneName, Queue<DrainJobData>>;
+  private readonly scheduledQueue: Queue<ScheduledJob>;
+  private readonly workers: Worker[] = [];
+  private drainer: LaneDrainer | undefined;
+
+  constructor(private readonly options: RedisWorkQueueOptions) {
+    const connection = options.producer;
+    const prefix = options.keys.bull;
+    this.laneQueues = {
+      inbox: new Queue<DrainJobData>('inbox', { connection, prefix }),
+      outbox: new Queue<DrainJobData>('outbox', { connection, prefix }),
+    };
+    this.scheduledQueue = new Queue<ScheduledJob>(SCHEDULED_QUEUE, { connection, prefix });
+    for (const queue of this.bullQueues()) {
+      queue.on('error', (error) => options.logger.warn('bullmq queue error', { queue: queue.name, error: error.message }));
+    }
+  }
+
+  bullQueues(): Queue[] {
+    return [this.laneQueues.inbox, this.laneQueues.outbox, this.scheduledQueue] as Queue[];
+  }
+
+  async append<T>(lane: LaneName, key: string, item: { id: string; data: T; notBefore?: number }): Promise<boolean> {
+    const { producer, guard, keys, seenTtlMs } = this.options;
+    const stored: LaneItem<T> = { id: item.id, data: item.data, attempts: 0, enqueuedAt: Date.now() };
+    if (item.notBefore !== undefined) stored.notBefore = item.notBefore;
+    const appended = await guard.run(() =>
+      appendLaneItemScript.run(
+        producer,
+        [keys.laneSeen(lane, key, item.id), keys.lane(lane, key), keys.laneWaiting(lane)],
+        [JSON.stringify(stored), seenTtlMs],
+      ),
+    );
+    // Ensured for duplicates too: a retried append after a failed add must still get a drainer.
+    await this.ensureDrain(lane, key);
+    return appended === 1;
+  }
+
+  async schedule(job: ScheduledJob): Promise<void> {
+    const { guard, producer, keys } = this.options;
+    const jobId = scheduledJobId(job.id);
+    // Same id replaces: remove the pending one first (an active one cannot be removed; it fires).
+    await guard.run(() => this.scheduledQueue.remove(jobId));
+    await guard.run(() =>
+      this.scheduledQueue.add('fire', job, {
+        jobId,
+        delay: Math.max(0, job.runAt - Date.now()),
+        removeOnComplete: true,
+        removeOnFail: 1000,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+      }),
+    );
+    await guard.run(() => producer.sadd(keys.scheduledFor(job.conversationId), job.id));
+  }
+
+  async cancelScheduled(jobId: string): Promise<void> {
+    const job = await this.options.guard.run(() => this.scheduledQueue.getJob(scheduledJobId(jobId)));
+    if (!job) return;
+    await this.options.guard.run(() => this.scheduledQueue.remove(scheduledJobId(jobId)));
+    await this.options.guard.run(() => this.options.producer.srem(this.options.keys.scheduledFor(job.data.conversationId), jobId));
+  }
+
+  async cancelScheduledFor(conversationId: string): Promise<number> {
+    const { guard, producer, keys } = this.options;
+    const indexKey = keys.scheduledFor(conversationId);
+    const ids = await guard.run(() => producer.smembers(indexKey));
+    let removed = 0;
+    for (const id of ids) {
+      removed += await guard.run(() => this.scheduledQueue.remove(scheduledJobId(id)));
+    }
+    if (ids.length) await guard.run(() => producer.srem(indexKey, ...ids));
+    return removed;
+  }
+
+  async deadLetters(limit = 100): Promise<DeadLetter[]> {
+    const { guard, producer, keys } = this.options;
+    const ids = await guard.run(() => producer.zrevrange(keys.deadLetterIndex, 0, Math.max(1, limit) - 1));
+    if (ids.length === 0) return [];
+    const jsons = await guard.run(() => producer.hmget(keys.deadLetters, ...ids));
+    return jsons.filter((json): json is string => json !== null).map((json) => JSON.parse(json) as DeadLetter);
+  }
+
+  async replay(deadLetterId: string): Promise<boolean> {
+    const { guard, producer, keys } = this.options;
+    const json = await guard.run(() => producer.hget(keys.deadLetters, deadLetterId));
+    if (json === null) return false;
+    const letter = JSON.parse(json) as DeadLetter;
+    const item: LaneItem<unknown> = { ...letter.item, attempts: 0, enqueuedAt: Date.now() };
+    delete item.notBefore;
+    const moved = await guard.run(() =>
+      replayDeadLetterScript.run(
+        producer,
+        [keys.deadLetters, keys.deadLetterIndex, keys.lane(letter.lane, letter.key), keys.laneWaiting(letter.lane)],
+        [deadLetterId, json, JSON.stringify(item)],
+      ),
+    );
+    if (moved !== 1) return false;
+    await this.ensureDrain(letter.lane, letter.key);
+    return true;
+  }
+
+  async counts(): Promise<QueueCounts> {
+    const { guard, producer, keys } = this.options;
+    const [inbox, outbox, deadLetters, scheduled] = await guard.run(() =>
+      Promise.all([
+        producer.get(keys.laneWaiting('inbox')),
+        producer.get(keys.laneWaiting('outbox')),
+        producer.hlen(keys.deadLetters),
+        this.scheduledQueue.getJobCountByTypes('delayed', 'waiting', 'active'),
+      ]),
+    );
+    return {
+      lanesWaiting: { inbox: Math.max(0, Number(inbox ?? 0)), outbox: Math.max(0, Number(outbox ?? 0)) },
+      scheduled,
+      deadLetters,
+    };
+  }
+
+  async startWorkers(handlers: WorkHandlers, options: { concurrency?: number } = {}): Promise<void> {
+    if (this.drainer) throw new Error('workers already started');
+    const { keys, logger, leaseMs, leaseBusyDelayMs, errorBackoffMs } = this.options;
+    const connection = this.options.workerConnection();
+    const concurrency = options.concurrency ?? this.options.defaultConcurrency;
+    const drainer = new LaneDrainer({ redis: connection, keys, handlers, logger, leaseMs, leaseBusyDelayMs, errorBackoffMs });
+    this.drainer = drainer;
+    for (const lane of LANES) {
+      this.workers.push(
+        new Worker<DrainJobData>(lane, (job, token) => drainer.process(job, token), { connection, prefix: keys.bull, concurrency }),
+      );
+    }
+    this.workers.push(
+      new Worker<ScheduledJob>(SCHEDULED_QUEUE, (job) => this.fire(handlers, job), { connection, prefix: keys.bull, concurrency }),
+    );
+    for (const worker of this.workers) {
+      worker.on('error', (error) => logger.warn('bullmq worker error', { queue: worker.name, error: error.message }));
+      worker.on('failed', (job, error) => logger.warn('bullmq job failed', { queue: worker.name, jobId: job?.id, error: error.message }));
+    }
+    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
+  }
+
+  /** Stops workers after their in-flight item, then the queues. Connections are the driver's. */
+  async close(): Promise<void> {
+    this.drainer?.stop();
+    await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all(this.bullQueues().map((queue) => queue.close()));
+  }
+
+  private async fire(handlers: WorkHandlers, job: Job<ScheduledJob>): Promise<void> {
+    await handlers.scheduled(job.data);
+    await this.options.producer.srem(this.options.keys.scheduledFor(job.data.conversationId), job.data.id).catch(() => 0);
+  }
+
+  /** One drain job per key: BullMQ deduplication, and a follow-up if the current one is active. */
+  private async ensureDrain(lane: LaneName, key: string): Promise<void> {
+    const dedupId = `${lane}:${key}`;
+    await this.options.guard.run(() =>
+      this.laneQueues[lane].add(
+        'drain',
+        { lane, key },
+        { deduplication: { id: dedupId, keepLastIfActive: true }, removeOnComplete: true, removeOnFail: 1000, attempts: 1_000_000, backoff: { type: 'fixed', delay: 1000 } },
+      ),
+    );
+  }
+}

@@ -1,0 +1,130 @@
+import { Router, type Request, type Response } from 'express';
+import { NotFoundError, ValidationError } from '@botgate/core';
+import type { BotLink } from './bot-link';
+import type { IadvizeRouteContext } from './context';
+import { postMessageHandler, startConversationHandler } from './conversation-routes';
+import { captureRawBody, iadvizeErrorHandler, identifier, parseBody, parseJsonBody, sendValid } from './http';
+import {
+  AvailabilityStrategyList,
+  BotResponse,
+  ExternalBotList,
+  FirstMessagesResponse,
+  HealthcheckResponse,
+  PutBotRequest,
+  type ExternalBot,
+} from './schemas';
+import { verifyIadvizeSignature } from './verify';
+
+/**
+ * The iAdvize connector's HTTP face, mounted at `/iadvize` (the base URL an integrator enters in
+ * the iAdvize developer platform is `https://<host>/iadvize`). Order matters: the raw body is
+ * captured (and capped) first, the signature checked on those bytes, and only then is JSON parsed.
+ */
+export function createIadvizeRouter(ctx: IadvizeRouteContext): Router {
+  const router = Router();
+  // Public (spec §4.5): iAdvize's health probe carries no signature.
+  router.get('/healthcheck', (_req, res) => sendValid(res, HealthcheckResponse, { status: 'UP' }));
+  router.use(captureRawBody);
+  if (ctx.secret !== null) router.use(verifyIadvizeSignature({ secret: ctx.secret }));
+  router.use(parseJsonBody);
+
+  router.get('/external-bots', (_req, res) => listExternalBots(ctx, res));
+  router.put('/bots/:idOperator', (req, res) => putBot(ctx, req, res));
+  router.get('/bots/:idOperator', (req, res) => getBot(ctx, req, res));
+  router.get('/availability-strategies', (req, res) => availability(ctx, req, res));
+  router.get('/bots/:idOperator/conversation-first-messages', (req, res) => firstMessages(ctx, req, res));
+  router.post('/conversations', startConversationHandler(ctx));
+  router.post('/conversations/:idConversation/messages', postMessageHandler(ctx));
+  router.use((req: Request) => {
+    throw new NotFoundError(`${req.method} ${req.path}`);
+  });
+  router.use(iadvizeErrorHandler(ctx.logger));
+  return router;
+}
+
+function externalBotOf(ctx: IadvizeRouteContext, botId: string): ExternalBot | null {
+  const bot = ctx.bots.get(botId);
+  if (!bot) return null;
+  const { id, name, description, editorUrl } = bot.descriptor;
+  return {
+    idBot: id,
+    name: name || id,
+    ...(description ? { description } : {}),
+    editorUrl: editorUrl ?? ctx.editorUrl(id),
+  };
+}
+
+function listExternalBots(ctx: IadvizeRouteContext, res: Response): void {
+  const scenarios = [...ctx.bots.values()].flatMap((bot) => externalBotOf(ctx, bot.descriptor.id) ?? []);
+  sendValid(res, ExternalBotList, scenarios);
+}
+
+function botResponse(ctx: IadvizeRouteContext, link: BotLink): unknown {
+  const scenario = externalBotOf(ctx, link.idBot);
+  return {
+    idOperator: link.idOperator,
+    external: {
+      idBot: link.idBot,
+      ...(scenario?.name ? { name: scenario.name } : {}),
+      ...(scenario?.description ? { description: scenario.description } : {}),
+      // A scenario removed from config since the PUT still has an editor link.
+      editorUrl: scenario?.editorUrl ?? ctx.editorUrl(link.idBot),
+    },
+    distributionRules: link.distributionRules,
+    createdAt: link.createdAt,
+    updatedAt: link.updatedAt,
+  };
+}
+
+async function putBot(ctx: IadvizeRouteContext, req: Request, res: Response): Promise<void> {
+  const idOperator = identifier('idOperator', req.params.idOperator) as string;
+  const idWebsite = identifier('idWebsite', req.query.idWebsite, false);
+  const body = parseBody(PutBotRequest, req.body);
+  const bot = ctx.bots.get(body.external.idBot);
+  if (!bot) {
+    throw new ValidationError(`unknown scenario ${body.external.idBot}`, [
+      { path: '/external/idBot', reason: 'is not a scenario of this gateway' },
+    ]);
+  }
+  const link = await ctx.operators.upsert(
+    {
+      idOperator,
+      idBot: body.external.idBot,
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.pseudo !== undefined ? { pseudo: body.pseudo } : {}),
+      ...(body.language !== undefined ? { language: body.language } : {}),
+      distributionRules: body.distributionRules ?? [],
+      ...(idWebsite !== undefined ? { idWebsite } : {}),
+    },
+    new Date(ctx.clock.now()),
+  );
+  // Warm the first-messages cache now, so the first chat of this bot already finds it.
+  void ctx.firstMessages.refresh(bot, link.language);
+  sendValid(res, BotResponse, botResponse(ctx, link));
+}
+
+async function getBot(ctx: IadvizeRouteContext, req: Request, res: Response): Promise<void> {
+  const idOperator = identifier('idOperator', req.params.idOperator) as string;
+  const link = await ctx.operators.get(idOperator);
+  if (!link) throw new NotFoundError(`bot operator ${idOperator}`);
+  sendValid(res, BotResponse, botResponse(ctx, link));
+}
+
+/** Polled every second per operator: memory only, no I/O. */
+function availability(ctx: IadvizeRouteContext, req: Request, res: Response): void {
+  const idOperator = identifier('idOperator', req.query.idOperator, false);
+  const link = idOperator ? ctx.operators.cached(idOperator) : undefined;
+  const botId = link?.idBot ?? ctx.defaultBotId;
+  const strategy = (botId && ctx.availability[botId]) || ctx.defaultAvailability;
+  sendValid(res, AvailabilityStrategyList, [strategy]);
+}
+
+async function firstMessages(ctx: IadvizeRouteContext, req: Request, res: Response): Promise<void> {
+  const idOperator = identifier('idOperator', req.params.idOperator) as string;
+  const link = await ctx.operators.get(idOperator);
+  const botId = link?.idBot ?? ctx.defaultBotId;
+  const bot = botId ? ctx.bots.get(botId) : undefined;
+  if (!bot) throw new NotFoundError(`bot operator ${idOperator}`);
+  const replies = await ctx.firstMessages.get(bot, link?.language);
+  sendValid(res, FirstMessagesResponse, { replies });
+}

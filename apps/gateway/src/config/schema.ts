@@ -1,0 +1,162 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+// The gateway's one configuration file. Defaults live in the schema (ajv fills them in), so the
+// type below is what the rest of the app sees after validation: every defaulted field is set.
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** Helper: a sub-object that defaults to {} so ajv can fill in its own defaults. */
+function section<T extends Record<string, TSchema>>(properties: T, description: string) {
+  return Type.Object(properties, { additionalProperties: false, default: {}, description });
+}
+
+export const ServerOptions = section(
+  {
+    port: Type.Integer({ minimum: 0, maximum: 65_535, default: 8080 }),
+    host: Type.String({ minLength: 1, default: '0.0.0.0' }),
+    /** Largest JSON body accepted on any route (iAdvize asks for 256 KiB). */
+    bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 256 * 1024 }),
+    /** express "trust proxy": false, true, a hop count or a list of addresses. */
+    trustProxy: Type.Union([Type.Boolean(), Type.Integer({ minimum: 0 }), Type.String({ minLength: 1 })], {
+      default: false,
+    }),
+    /** How long a graceful shutdown may take before the process exits anyway. */
+    shutdownTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 15_000 }),
+  },
+  'HTTP server',
+);
+
+export const RedisOptions = section(
+  {
+    /** Absent: the embedded in-memory driver (one process, state lost on restart). */
+    url: Type.Optional(Type.String({ minLength: 1 })),
+    prefix: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$', default: 'botgate' }),
+  },
+  'storage and queues',
+);
+
+export const Role = Type.Union([Type.Literal('api'), Type.Literal('worker'), Type.Literal('all')], { default: 'all' });
+export type Role = Static<typeof Role>;
+
+export const LogLevel = Type.Union(
+  [Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug')],
+  { default: 'info' },
+);
+export type LogLevel = Static<typeof LogLevel>;
+
+const BotId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' });
+
+/** Scenario bots: one YAML file, or every *.yaml / *.yml file in a directory (exactly one of the two). */
+export const ScenarioBotOptions = Type.Object(
+  {
+    type: Type.Literal('scenario'),
+    file: Type.Optional(Type.String({ minLength: 1 })),
+    dir: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type ScenarioBotOptions = Static<typeof ScenarioBotOptions>;
+
+/** A team's own bot behind an HTTP endpoint (canonical JSON, HMAC-signed bodies). */
+export const WebhookBotOptions = Type.Object(
+  {
+    type: Type.Literal('webhook'),
+    id: BotId,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    editorUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+    language: Type.Optional(Type.String({ minLength: 2, maxLength: 16 })),
+    url: Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://' }),
+    /** HMAC-SHA256 key for the request signature; use ${ENV_VAR} to keep it out of the file. */
+    secret: Type.String({ minLength: 16 }),
+    timeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
+    fallbackText: Type.String({ minLength: 1, maxLength: 2000, default: 'Sorry, I cannot answer right now.' }),
+    /** Also receive observe-only copies (IMIconnect BOT+CCSP). */
+    observes: Type.Boolean({ default: false }),
+  },
+  { additionalProperties: false },
+);
+export type WebhookBotOptions = Static<typeof WebhookBotOptions>;
+
+// oneOf + discriminator: ajv then reports errors of the branch the `type` names, not of every branch.
+export const BotOptions = Type.Unsafe<ScenarioBotOptions | WebhookBotOptions>({
+  type: 'object',
+  required: ['type'],
+  discriminator: { propertyName: 'type' },
+  oneOf: [ScenarioBotOptions, WebhookBotOptions],
+});
+export type BotOptions = ScenarioBotOptions | WebhookBotOptions;
+
+export const RouterOptions = section(
+  {
+    /** How long vendor message ids are remembered; longer than any vendor's retry window (IMI: > 1 h). */
+    inboundDedupeTtlMs: Type.Integer({ minimum: HOUR_MS, maximum: 30 * DAY_MS, default: 26 * HOUR_MS }),
+    /** A turn still unfinished after this long gets the fallback text (deferred channels). */
+    turnWatchdogMs: Type.Integer({ minimum: 1000, maximum: 10 * 60_000, default: 30_000 }),
+    /** Said when a bot fails or a turn never completes. */
+    fallbackText: Type.String({ minLength: 1, maxLength: 2000, default: 'Sorry, something went wrong. Please try again.' }),
+    /** Conversations without activity are forgotten after this long. */
+    conversationTtlMs: Type.Integer({ minimum: HOUR_MS, maximum: 90 * DAY_MS, default: 7 * DAY_MS }),
+    /** Conversations drained at once by one worker process. */
+    workerConcurrency: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
+  },
+  'router policy',
+);
+
+export const ApiChannelToken = Type.Object(
+  {
+    /** Shown in logs instead of the token. */
+    name: Type.String({ minLength: 1, maxLength: 64 }),
+    token: Type.String({ minLength: 16, maxLength: 512 }),
+  },
+  { additionalProperties: false },
+);
+export type ApiChannelToken = Static<typeof ApiChannelToken>;
+
+export const ApiChannelOptions = section(
+  {
+    enabled: Type.Boolean({ default: false }),
+    tokens: Type.Array(ApiChannelToken, { default: [], maxItems: 100 }),
+    /** The bot that answers conversations opened here; default: the first bot. */
+    botId: Type.Optional(BotId),
+    /** Longest long-poll a client may ask for (GET …/actions?wait=). */
+    maxWaitMs: Type.Integer({ minimum: 0, maximum: 120_000, default: 30_000 }),
+  },
+  'canonical HTTP channel',
+);
+export type ApiChannelOptions = Static<typeof ApiChannelOptions>;
+
+// Vendor sections are validated by the vendor packages themselves (they own their option
+// schemas); the gateway only checks that they are objects or lists and hands them over.
+const VendorSection = Type.Unknown({ description: 'validated by the vendor package' });
+
+export const ChannelsOptions = section(
+  {
+    api: ApiChannelOptions,
+    iadvize: Type.Optional(VendorSection),
+    imiconnect: Type.Optional(VendorSection),
+  },
+  'channels',
+);
+
+export const DesksOptions = section({ aivo: Type.Optional(VendorSection) }, 'agent desks');
+
+// The ops dashboard validates its own section too.
+export const AdminOptions = Type.Optional(Type.Unknown({ description: 'validated by the admin module' }));
+
+export const GatewayConfig = Type.Object(
+  {
+    server: ServerOptions,
+    redis: RedisOptions,
+    role: Role,
+    logLevel: LogLevel,
+    bots: Type.Array(BotOptions, { minItems: 1, maxItems: 500 }),
+    router: RouterOptions,
+    channels: ChannelsOptions,
+    desks: DesksOptions,
+    admin: AdminOptions,
+  },
+  { additionalProperties: false },
+);
+export type GatewayConfig = Static<typeof GatewayConfig>;

@@ -36,7 +36,7 @@ export interface ApiOutboxOptions {
 export class ApiOutbox {
   // Wakes readers in this process at once (role all); other processes find out by polling.
   private readonly appended = new EventEmitter().setMaxListeners(0);
-  private readonly pollMs: number;
+  readonly pollMs: number;
 
   constructor(private readonly options: ApiOutboxOptions) {
     this.pollMs = options.pollMs ?? OUTBOX_POLL_MS;

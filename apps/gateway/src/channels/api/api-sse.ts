@@ -79,7 +79,7 @@ export async function streamConversationEvents(input: SseStreamInput): Promise<v
         wrote = true;
       }
       if (wrote) lastWrite = Date.now();
-      await outbox.nextChance(input.externalId, 100, controller.signal);
+      await outbox.nextChance(input.externalId, outbox.pollMs, controller.signal);
     }
   } catch (error) {
     // Headers are gone: tell the client in-band, then end so it reconnects.

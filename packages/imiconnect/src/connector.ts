@@ -11,7 +11,8 @@ import {
   type RecordStore,
   type RetryPolicy,
 } from '@botgate/core';
-import { ImiconnectClient } from './client';
+import { ImiconnectClient, type ImiconnectPostResult } from './client';
+import type { ImiconnectOutboundPayload } from './schemas';
 import type { ResolvedImiconnectIntegration } from './config';
 import { HANDOVER_NAMESPACE, HANDOVER_TTL_MS, RECEIPT_NAMESPACE, RECEIPT_TTL_MS, handoverKey, receiptKey } from './records';
 import { planImiconnectDelivery, type OutboundContext } from './translate-outbound';
@@ -21,6 +22,12 @@ export interface ImiconnectConnectorDeps {
   logger?: Logger;
   metrics?: Metrics;
   clock?: Clock;
+}
+
+/** What the connector needs from a client (ImiconnectClient; a recording fake in tests). */
+export interface ImiconnectPoster {
+  post(payload: ImiconnectOutboundPayload): Promise<ImiconnectPostResult>;
+  close(): void;
 }
 
 /** Where routes keep the customer's last customparams on the conversation (IngestOptions.channelData). */
@@ -40,12 +47,12 @@ export class ImiconnectConnector implements ChannelConnector {
   readonly name: string;
   readonly retry: RetryPolicy;
   readonly nativeHandover?: NativeHandover;
-  private readonly client: ImiconnectClient;
+  private readonly client: ImiconnectPoster;
 
   constructor(
     readonly integration: ResolvedImiconnectIntegration,
     private readonly deps: ImiconnectConnectorDeps = {},
-    client?: ImiconnectClient,
+    client?: ImiconnectPoster,
   ) {
     this.name = integration.id;
     this.retry = integration.retry;

@@ -5,13 +5,13 @@ import { Content } from './content';
 
 export const MessageAction = Type.Object(
   { type: Type.Literal('message'), content: Content },
-  { $id: 'MessageAction', additionalProperties: false },
+  { title: 'MessageAction', additionalProperties: false },
 );
 
 /** A pause before the following actions (typing rhythm, "are you still there?" nudges). */
 export const WaitAction = Type.Object(
   { type: Type.Literal('wait'), ms: Type.Integer({ minimum: 0, maximum: 3_600_000 }) },
-  { $id: 'WaitAction', additionalProperties: false },
+  { title: 'WaitAction', additionalProperties: false },
 );
 
 /**
@@ -39,12 +39,12 @@ export const HandoverAction = Type.Object(
     /** Played if the handover fails or no agent attends in time; the conversation goes back to the bot. */
     fallback: Type.Optional(Type.Array(Content, { maxItems: 10 })),
   },
-  { $id: 'HandoverAction', additionalProperties: false },
+  { title: 'HandoverAction', additionalProperties: false },
 );
 
 export const CloseAction = Type.Object(
   { type: Type.Literal('close'), reason: Type.Optional(Type.String({ maxLength: 500 })) },
-  { $id: 'CloseAction', additionalProperties: false },
+  { title: 'CloseAction', additionalProperties: false },
 );
 
 /** Variables the bot learned (prequalified email, order number): kept on the conversation, handed to desks. */
@@ -53,7 +53,7 @@ export const SetVariablesAction = Type.Object(
     type: Type.Literal('setVariables'),
     variables: Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 2000 })),
   },
-  { $id: 'SetVariablesAction', additionalProperties: false },
+  { title: 'SetVariablesAction', additionalProperties: false },
 );
 
 /** notify / milestone / anything a channel may understand; channels that do not are silent. */
@@ -63,15 +63,15 @@ export const CustomAction = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 128 }),
     data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
-  { $id: 'CustomAction', additionalProperties: false },
+  { title: 'CustomAction', additionalProperties: false },
 );
 
 export const Action = Type.Union(
   [MessageAction, WaitAction, HandoverAction, CloseAction, SetVariablesAction, CustomAction],
-  { $id: 'Action' },
+  { title: 'Action' },
 );
 
-export const ActionList = Type.Array(Action, { maxItems: 100, $id: 'ActionList' });
+export const ActionList = Type.Array(Action, { maxItems: 100, title: 'ActionList' });
 
 export type MessageAction = Static<typeof MessageAction>;
 export type WaitAction = Static<typeof WaitAction>;

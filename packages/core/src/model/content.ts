@@ -7,7 +7,7 @@ const Url = Type.String({ minLength: 1, maxLength: 2048 });
 
 export const LinkAction = Type.Object(
   { type: Type.Literal('link'), label: Type.String({ minLength: 1, maxLength: 200 }), url: Url },
-  { $id: 'LinkAction', additionalProperties: false },
+  { title: 'LinkAction', additionalProperties: false },
 );
 export type LinkAction = Static<typeof LinkAction>;
 
@@ -18,7 +18,7 @@ export const PostbackAction = Type.Object(
     label: Type.String({ minLength: 1, maxLength: 200 }),
     value: Type.String({ minLength: 1, maxLength: 1000 }),
   },
-  { $id: 'PostbackAction', additionalProperties: false },
+  { title: 'PostbackAction', additionalProperties: false },
 );
 export type PostbackAction = Static<typeof PostbackAction>;
 
@@ -48,7 +48,7 @@ export const TextContent = Type.Object(
     /** markdown (default) or plain; channels without markdown get the text as is. */
     format: Type.Optional(Type.Union([Type.Literal('markdown'), Type.Literal('plain')])),
   },
-  { $id: 'TextContent', additionalProperties: false },
+  { title: 'TextContent', additionalProperties: false },
 );
 
 export const QuickRepliesContent = Type.Object(
@@ -57,7 +57,7 @@ export const QuickRepliesContent = Type.Object(
     text: Type.String({ minLength: 1, maxLength: 20_000 }),
     replies: Type.Array(QuickReply, { minItems: 1, maxItems: 20 }),
   },
-  { $id: 'QuickRepliesContent', additionalProperties: false },
+  { title: 'QuickRepliesContent', additionalProperties: false },
 );
 
 const cardFields = {
@@ -69,7 +69,7 @@ const cardFields = {
 
 export const CardContent = Type.Object(
   { type: Type.Literal('card'), ...cardFields },
-  { $id: 'CardContent', additionalProperties: false },
+  { title: 'CardContent', additionalProperties: false },
 );
 
 export const CarouselContent = Type.Object(
@@ -77,7 +77,7 @@ export const CarouselContent = Type.Object(
     type: Type.Literal('carousel'),
     cards: Type.Array(Type.Object(cardFields, { additionalProperties: false }), { minItems: 1, maxItems: 20 }),
   },
-  { $id: 'CarouselContent', additionalProperties: false },
+  { title: 'CarouselContent', additionalProperties: false },
 );
 
 const productFields = {
@@ -93,7 +93,7 @@ const productFields = {
 
 export const ProductContent = Type.Object(
   { type: Type.Literal('product'), ...productFields },
-  { $id: 'ProductContent', additionalProperties: false },
+  { title: 'ProductContent', additionalProperties: false },
 );
 
 export const ProductCarouselContent = Type.Object(
@@ -101,7 +101,7 @@ export const ProductCarouselContent = Type.Object(
     type: Type.Literal('productCarousel'),
     products: Type.Array(Type.Object(productFields, { additionalProperties: false }), { minItems: 1, maxItems: 20 }),
   },
-  { $id: 'ProductCarouselContent', additionalProperties: false },
+  { title: 'ProductCarouselContent', additionalProperties: false },
 );
 
 /** A file or an image (an image is a file whose mimeType starts with image/). */
@@ -112,12 +112,12 @@ export const FileContent = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 500 }),
     mimeType: Type.String({ minLength: 3, maxLength: 200 }),
   },
-  { $id: 'FileContent', additionalProperties: false },
+  { title: 'FileContent', additionalProperties: false },
 );
 
 export const Content = Type.Union(
   [TextContent, QuickRepliesContent, CardContent, CarouselContent, ProductContent, ProductCarouselContent, FileContent],
-  { $id: 'Content' },
+  { title: 'Content' },
 );
 
 export type TextContent = Static<typeof TextContent>;

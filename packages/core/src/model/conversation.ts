@@ -51,13 +51,19 @@ export const Conversation = Type.Object(
     botState: Type.Optional(Type.Unknown()),
     /** Connector-private data (iAdvize idOperator, IMIconnect customparams...). */
     channelData: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    /** The last inbox item fully handled: a redelivered item with this id is skipped. */
+    /** The last inbox item handled: a redelivered item with this id only redoes `pendingEffects`. */
     lastHandledEventId: Type.Optional(Type.String()),
+    /**
+     * What handling `lastHandledEventId` must still cause (outbox deliveries, timers), saved with
+     * the state in one write so that a worker dying right after the save loses nothing: the
+     * redelivered event queues them again under the same deterministic ids.
+     */
+    pendingEffects: Type.Optional(Type.Unknown()),
     createdAt: Type.String(),
     updatedAt: Type.String(),
     closedAt: Type.Optional(Type.String()),
   },
-  { $id: 'Conversation', additionalProperties: false },
+  { title: 'Conversation', additionalProperties: false },
 );
 export type Conversation = Static<typeof Conversation>;
 
@@ -78,6 +84,6 @@ export const TimelineEntry = Type.Object(
     status: Type.Optional(DeliveryStatus),
     data: Type.Optional(Type.Unknown()),
   },
-  { $id: 'TimelineEntry', additionalProperties: false },
+  { title: 'TimelineEntry', additionalProperties: false },
 );
 export type TimelineEntry = Static<typeof TimelineEntry>;

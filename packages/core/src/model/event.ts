@@ -17,7 +17,7 @@ export const ChannelRef = Type.Object(
     externalId: Type.String({ minLength: 1, maxLength: 256 }),
     userId: Type.Optional(Type.String({ maxLength: 256 })),
   },
-  { $id: 'ChannelRef', additionalProperties: false },
+  { title: 'ChannelRef', additionalProperties: false },
 );
 export type ChannelRef = Static<typeof ChannelRef>;
 
@@ -105,6 +105,6 @@ export const InboundEvent = Type.Object(
     /** The vendor payload as received, for the timeline. */
     raw: Type.Optional(Type.Unknown()),
   },
-  { $id: 'InboundEvent', additionalProperties: false },
+  { title: 'InboundEvent', additionalProperties: false },
 );
 export type InboundEvent = Static<typeof InboundEvent>;

@@ -2,7 +2,7 @@ import type { Action } from '../model/action';
 import { ActionList } from '../model/action';
 import type { Conversation } from '../model/conversation';
 import type { InboundEvent } from '../model/event';
-import type { BotTurnResult, Delivery, DeliveryTarget, LaneItem, LaneOutcome } from '../ports';
+import type { BotTurnResult, Delivery, DeliveryTarget, LaneItem, LaneOutcome, ScheduledJob } from '../ports';
 import { matches } from '../validation';
 import { attendHandover, closeConversation, externalDesk, releaseToBot } from './handoff';
 import {
@@ -44,7 +44,11 @@ export async function handleInboxItem(ctx: RouterContext, conversationId: string
     if (sync) await ctx.storage.rendezvous.offer(event.id, []);
     return { kind: 'done' };
   }
-  if (conversation.lastHandledEventId === item.id) return { kind: 'done' };
+  if (conversation.lastHandledEventId === item.id) {
+    // Redelivered after the state was saved: queue the effects again (same ids, so no duplicates).
+    if (conversation.pendingEffects) await performEffects(ctx, conversation, conversation.pendingEffects as Effects);
+    return { kind: 'done' };
+  }
   if (event.type !== 'timer') {
     await ctx.storage.conversations.appendTimeline(conversationId, {
       at: event.at,
@@ -197,46 +201,53 @@ function timerFired(ctx: RouterContext, conversation: Conversation, event: Inbou
   return handoffFallback(ctx, conversation, event, 'timeout');
 }
 
+/** Everything handling one event causes outside the conversation record, replayable as is. */
+interface Effects {
+  itemId: string;
+  sync: boolean;
+  channelActions: Action[];
+  deskDeliveries: Array<{ id: string; target: DeliveryTarget; deskOp: Delivery['deskOp'] }>;
+  /** The state changed: timers scheduled for the previous state are cancelled. */
+  cancelTimers: boolean;
+  handoffTimer?: ScheduledJob;
+  notes: Array<{ kind: 'state' | 'note'; summary: string }>;
+}
+
+/**
+ * Saves the conversation together with the effects it still owes, then performs them. The save
+ * comes first so that every delivery and timer sees the state it was made for (a desk is opened
+ * for a conversation that is already pending, a timer carries a version that exists).
+ */
 async function applyOutcome(ctx: RouterContext, before: Conversation, outcome: EventOutcome, itemId: string, sync: boolean): Promise<void> {
   const next = outcome.conversation;
   const now = ctx.clock.now();
-
-  // Visitor actions first (a goodbye before the desk closes), then desk operations, in the same lane.
-  const offered = sync && (await ctx.storage.rendezvous.offer(itemId, degradeActions(outcome.channelActions, capabilitiesFor(ctx, next, 'sync'))));
-  if (offered) {
-    for (const action of outcome.channelActions) {
-      await ctx.storage.conversations.appendTimeline(next.id, { at: new Date(now).toISOString(), kind: 'outbound', summary: `${summarize(action)} (in the synchronous response)`, status: 'sent', data: action });
-    }
-  } else if (outcome.channelActions.length > 0) {
-    await enqueueChannelActions(ctx, next, outcome.channelActions, itemId);
-  }
-
-  const deskDeliveries: Array<{ id: string; target: DeliveryTarget; deskOp: Delivery['deskOp'] }> = outcome.deskOps.map((op, i) => ({
+  const deskDeliveries: Effects['deskDeliveries'] = outcome.deskOps.map((op, i) => ({
     id: `${itemId}:desk:${i}`,
     target: { kind: 'desk', desk: op.desk },
     deskOp: { op: op.op, ...(op.reason ? { reason: op.reason } : {}) },
   }));
   const desk = externalDesk(next);
   if (outcome.relay && desk) deskDeliveries.push({ id: `${itemId}:relay`, target: { kind: 'desk', desk }, deskOp: { op: 'relay', event: outcome.relay } });
-  await enqueueDeliveries(ctx, next, deskDeliveries);
-
-  if (next.version !== before.version) {
-    await ctx.storage.queue.cancelScheduledFor(next.id);
-    if (outcome.handoffDeadline !== undefined && next.state === 'pending') {
-      const jobId = `${next.id}:handoff:${next.version}`;
-      await ctx.storage.queue.schedule({
-        id: jobId,
-        conversationId: next.id,
-        runAt: outcome.handoffDeadline,
-        event: timerEvent(next, jobId, now, { kind: 'handoff.timeout', version: next.version, turn: next.turn }),
-      });
-    }
-  }
-
-  for (const note of outcome.notes) {
-    await ctx.storage.conversations.appendTimeline(next.id, { at: new Date(ctx.clock.now()).toISOString(), kind: next.state !== before.state ? 'state' : 'note', summary: note });
-  }
-  await ctx.storage.conversations.update(next.id, (current) => ({
+  const stateChanged = next.version !== before.version;
+  const handoffTimer: ScheduledJob | undefined =
+    stateChanged && outcome.handoffDeadline !== undefined && next.state === 'pending'
+      ? {
+          id: `${next.id}:handoff:${next.version}`,
+          conversationId: next.id,
+          runAt: outcome.handoffDeadline,
+          event: timerEvent(next, `${next.id}:handoff:${next.version}`, now, { kind: 'handoff.timeout', version: next.version, turn: next.turn }),
+        }
+      : undefined;
+  const effects: Effects = {
+    itemId,
+    sync,
+    channelActions: outcome.channelActions,
+    deskDeliveries,
+    cancelTimers: stateChanged,
+    ...(handoffTimer ? { handoffTimer } : {}),
+    notes: outcome.notes.map((summary) => ({ kind: next.state !== before.state ? 'state' : 'note', summary })),
+  };
+  const saved = await ctx.storage.conversations.update(next.id, (current) => ({
     ...next,
     revision: current.revision,
     channelData: { ...current.channelData, ...next.channelData },
@@ -245,5 +256,25 @@ async function applyOutcome(ctx: RouterContext, before: Conversation, outcome: E
       ? { ...current.handoff, ...next.handoff, deskRef: current.handoff.deskRef ?? next.handoff.deskRef, deskData: current.handoff.deskData ?? next.handoff.deskData }
       : next.handoff,
     lastHandledEventId: itemId,
+    pendingEffects: effects,
   }));
+  await performEffects(ctx, saved, effects);
+}
+
+async function performEffects(ctx: RouterContext, conversation: Conversation, effects: Effects): Promise<void> {
+  const at = new Date(ctx.clock.now()).toISOString();
+  if (effects.cancelTimers) await ctx.storage.queue.cancelScheduledFor(conversation.id);
+  if (effects.handoffTimer) await ctx.storage.queue.schedule(effects.handoffTimer);
+
+  // Visitor actions first (a goodbye before the desk closes), then desk operations, in the same lane.
+  const offered = effects.sync && (await ctx.storage.rendezvous.offer(effects.itemId, degradeActions(effects.channelActions, capabilitiesFor(ctx, conversation, 'sync'))));
+  if (offered) {
+    for (const action of effects.channelActions) {
+      await ctx.storage.conversations.appendTimeline(conversation.id, { at, kind: 'outbound', summary: `${summarize(action)} (in the synchronous response)`, status: 'sent', data: action });
+    }
+  } else if (effects.channelActions.length > 0) {
+    await enqueueChannelActions(ctx, conversation, effects.channelActions, effects.itemId);
+  }
+  await enqueueDeliveries(ctx, conversation, effects.deskDeliveries);
+  for (const note of effects.notes) await ctx.storage.conversations.appendTimeline(conversation.id, { at, ...note });
 }

@@ -68,7 +68,8 @@ async function perform(ctx: RouterContext, delivery: Delivery, conversation: Con
   const op = delivery.deskOp;
   if (!op) throw new PermanentDeliveryError('desk delivery without an operation');
   if (op.op === 'open') {
-    if (conversation.state !== 'pending' || conversation.handoff?.target.desk !== delivery.target.desk) return; // moved on meanwhile
+    // The conversation moved on (back to the bot, closed) before the desk was reached: nothing to open.
+    if (!['pending', 'agent'].includes(conversation.state) || conversation.handoff?.target.desk !== delivery.target.desk) return;
     if (conversation.handoff.deskRef) return; // opened already (replayed delivery)
     const opened = await desk.open(conversation);
     await ctx.storage.records.put(`deskref:${delivery.target.desk}`, opened.deskRef, conversation.id);

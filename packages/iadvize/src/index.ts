@@ -25,7 +25,7 @@ export interface IadvizeConnectorOptions {
   linksRefreshMs?: number;
   /** Transfer timeout when the bot gives none (clamped to 15–60 s). Default 30 000. */
   defaultTransferTimeoutMs?: number;
-  /** Handover desks played as iAdvize transfers. Default ['channel', <name>]. */
+  /** Handover desks played as iAdvize transfers. Default ['channel'] (the core's native desk). */
   channelDesks?: string[];
   /** Availability per scenario id; default `{strategy:'customAvailability', availability:true}`. */
   availability?: Record<string, AvailabilityStrategy>;
@@ -81,7 +81,7 @@ export function createIadvizeConnector(options: IadvizeConnectorOptions, deps: I
     logger.warn('iadvize: SIGNATURE CHECK DISABLED (allowUnsigned, no secret): anyone can call this connector. Local demo only.');
   }
   const defaultTransferTimeoutMs = options.defaultTransferTimeoutMs ?? 30_000;
-  const channelDesks = options.channelDesks ?? ['channel', name];
+  const channelDesks = options.channelDesks ?? ['channel'];
   const operators = new OperatorDirectory(deps.records, logger, options.linksRefreshMs ?? 10_000);
   const firstMessages = new FirstMessagesCache(
     { budgetMs: options.firstMessagesBudgetMs ?? 1_000, ttlMs: options.firstMessagesTtlMs ?? 60_000, now: () => clock.now() },

@@ -5,7 +5,8 @@ export type CaptureValidator = (input: string) => string | null;
 
 const EMAIL = /[^\s@<>()[\]",;:]+@[^\s@<>()[\]",;:]+\.[A-Za-z]{2,}/;
 /** "ACME-12345", "AB12345", "#12345678": 2–5 letters + optional dash + 4–12 digits, or 5–12 digits. */
-const ORDER_NUMBER = /(?:^|[^A-Za-z0-9-])#?\s*([A-Za-z]{2,5}-?\d{4,12}|\d{5,12})(?![A-Za-z0-9])/;
+// Not inside a bigger token: an email or URL that contains digits is not an order number.
+const ORDER_NUMBER = /(?:^|[^A-Za-z0-9@._/-])#?\s*([A-Za-z]{2,5}-?\d{4,12}|\d{5,12})(?![A-Za-z0-9@]|[./-][A-Za-z0-9])/;
 const PHONE = /\+?\d[\d\s().-]{5,}\d/;
 
 const builtIn: Record<string, CaptureValidator> = {

@@ -49,7 +49,7 @@ function tryParseScenario(yamlText: string, fileName: string): { scenario?: Scen
   const place = (raw: { path: string; reason: string; key?: string }[]): ValidationIssue[] =>
     raw
       .map((i) => ({ path: source.where(i.path, i.key), reason: i.reason }))
-      .sort((a, b) => lineOf(a.path) - lineOf(b.path));
+      .sort((a, b) => lineOf(a.path) - lineOf(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const schemaIssues = scenarioSchemaIssues(source.value);
   if (schemaIssues.length) return { issues: place(schemaIssues) };
   const { scenario, issues } = compileScenario(source.value as ScenarioFile, fileName);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type ValidationIssue } from '@botgate/core';
 import { loadScenarioDir, loadScenarioFile, parseScenario } from './load';
@@ -76,5 +77,11 @@ describe('scenario load errors', () => {
   it('accepts a minimal scenario and starts at the first step', () => {
     const scenario = parseScenario('id: tiny\nname: Tiny\nsteps:\n  - id: only\n    say: ["Hi"]\n    close: true\n', 'tiny.yaml');
     expect(scenario.start).toBe('only');
+  });
+
+  it('accepts the example of the README', () => {
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const example = readme.slice(readme.indexOf('## Scenario format')).match(/```yaml\n([\s\S]*?)```/)?.[1];
+    expect(parseScenario(example ?? '', 'README.md').steps.size).toBe(5);
   });
 });

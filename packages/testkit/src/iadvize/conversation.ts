@@ -69,7 +69,7 @@ export class SimulatedConversation extends EventEmitter {
   }
 
   /** Sends a visitor message with any payload (unknown content types, replays). */
-  async postVisitorPayload(payload: SimPayload, idMessage = randomUUID()): Promise<{ status: number; body: unknown }> {
+  async postVisitorPayload(payload: SimPayload, idMessage: string = randomUUID()): Promise<{ status: number; body: unknown }> {
     this.cancelPending();
     return this.post(idMessage, 'visitor', payload, 'POST /messages (visitor)');
   }

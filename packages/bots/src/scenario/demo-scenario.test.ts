@@ -2,11 +2,10 @@ import { join } from 'node:path';
 import { ActionList, CONTENT_TYPES, compileSchema, type Action } from '@botgate/core';
 import { ScenarioBot } from './scenario-bot';
 import { loadScenarioDir, loadScenarioFile } from './load';
-import { standaloneSchema } from '../standalone-schema';
 import { ConversationDriver, contentTypes, texts } from './__tests__/conversation-driver';
 
 const DEMO = join(__dirname, '../../../../scenarios/demo.yaml');
-const validActions = compileSchema(standaloneSchema(ActionList));
+const validActions = compileSchema(ActionList);
 
 describe('scenarios/demo.yaml', () => {
   let bot: ScenarioBot;

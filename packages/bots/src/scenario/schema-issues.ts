@@ -13,7 +13,6 @@ import {
   toIssues,
   type ContentType,
 } from '@botgate/core';
-import { standaloneSchema } from '../standalone-schema';
 import { ITEM_MARK, ScenarioFile, WaitItem } from './schema';
 
 /** An issue before it is placed in the file: a JSON pointer, the reason, and a key to point at. */
@@ -24,13 +23,13 @@ export interface RawIssue {
 }
 
 const contentSchemas: Record<ContentType, TSchema> = {
-  text: standaloneSchema(TextContent),
-  quickReplies: standaloneSchema(QuickRepliesContent),
-  card: standaloneSchema(CardContent),
-  carousel: standaloneSchema(CarouselContent),
-  product: standaloneSchema(ProductContent),
-  productCarousel: standaloneSchema(ProductCarouselContent),
-  file: standaloneSchema(FileContent),
+  text: TextContent,
+  quickReplies: QuickRepliesContent,
+  card: CardContent,
+  carousel: CarouselContent,
+  product: ProductContent,
+  productCarousel: ProductCarouselContent,
+  file: FileContent,
 };
 
 /** Every schema issue of a scenario file; union mismatches are explained by the branch meant. */

@@ -1,6 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Content } from '@botgate/core';
-import { standaloneSchema } from '../standalone-schema';
 
 // The scenario file format, as a JSON schema (editors can use it for completion) and the
 // TypeScript types derived from it. Cross-references (goto targets, regexes, retries) are checked
@@ -19,14 +18,14 @@ export const WaitItem = Type.Object(
 );
 
 /** Content as written in a scenario: `"text"` is markdown text, or any canonical content object. */
-export const ContentItem = Type.Union([NonEmpty, standaloneSchema(Content)], {
+export const ContentItem = Type.Union([NonEmpty, Content], {
   description: 'a text or a content object with a type',
   [ITEM_MARK]: 'content',
 });
 export type ContentItem = Static<typeof ContentItem>;
 
 /** One thing the bot does while saying: a text, a content object or {wait: ms}. */
-export const SayItem = Type.Union([NonEmpty, WaitItem, standaloneSchema(Content)], {
+export const SayItem = Type.Union([NonEmpty, WaitItem, Content], {
   description: 'a text, {wait: ms} or a content object with a type',
   [ITEM_MARK]: 'say',
 });

@@ -13,7 +13,6 @@ import {
 } from '@botgate/core';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signBotgatePayload } from './signature';
 import { silentLogger } from '../silent-logger';
-import { standaloneSchema } from '../standalone-schema';
 
 export interface WebhookBotOptions {
   id: string;
@@ -50,7 +49,7 @@ export interface WebhookRequestBody {
 
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
-const ResponseActions = standaloneSchema(ActionList);
+const ResponseActions = ActionList;
 
 /** Thrown inside turn() only; turned into the fallback text there. */
 class BadBotResponse extends Error {}

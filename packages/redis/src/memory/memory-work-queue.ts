@@ -122,10 +122,7 @@ export class MemoryWorkQueue implements WorkQueue {
     const state = this.state(lane, key);
     if (!this.handlers || this.stopping || state.draining || state.wake || state.items.length === 0) return;
     state.draining = true;
-    const running = this.drain(state, this.handlers).finally(() => {
-      state.draining = false;
-      this.drains.delete(running);
-    });
+    const running = this.drain(state, this.handlers).finally(() => this.drains.delete(running));
     this.drains.add(running);
   }
 
@@ -156,6 +153,9 @@ export class MemoryWorkQueue implements WorkQueue {
         }
       }
     } finally {
+      // Cleared in the same tick as the last emptiness check: an append after it starts a new
+      // loop, an append before it was seen by this one. (A .finally() here would leave a gap.)
+      state.draining = false;
       this.releaseSlot();
     }
   }

@@ -49,7 +49,8 @@ export function createRedisDriver(options: RedisDriverOptions): RedisStorageDriv
   const logger = options.logger ?? silentLogger;
   const keys = redisKeys(options.prefix ?? 'botgate');
   const connectTimeout = options.connectTimeoutMs ?? 5_000;
-  const base: RedisOptions = { connectTimeout, lazyConnect: false };
+  // A short disconnectTimeout: closing while Redis is away must not keep the process alive 2 s.
+  const base: RedisOptions = { connectTimeout, lazyConnect: false, disconnectTimeout: 300 };
   // Producers fail fast: no offline queue, one retry. An HTTP request must not hang on Redis.
   const producer = logRedisErrors(
     new Redis(options.url, { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'botgate-producer' }),

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { UnavailableError } from '@botgate/core';
+import { describeStorageContract } from './contract/storage-contract';
+import { channelRef, newConversation } from './contract/fixtures';
+import { createRedisDriver } from './redis/redis-driver';
+
+const url = process.env.BOTGATE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describeStorageContract('redis driver', () => createRedisDriver({ url, prefix: `t-${randomUUID()}`, errorBackoffMs: [20] }));
+
+describe('redis driver', () => {
+  it('namespaces keys under its prefix and the tenant, with a TTL on conversations', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const driver = createRedisDriver({ url, prefix, conversationTtlMs: 60_000 });
+    const redis = new Redis(url);
+    try {
+      const ref = channelRef({ tenant: 'acme', connector: 'imi:1' });
+      const { conversation } = await driver.conversations.open(ref, () => newConversation(ref));
+      expect(await redis.get(`${prefix}:acme:chan:imi%3A1:${ref.externalId}`)).toBe(conversation.id);
+      const ttl = await redis.pttl(`${prefix}:conv:${conversation.id}`);
+      expect(ttl).toBeGreaterThan(50_000);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+      expect(driver.bullQueues().map((q) => q.name).sort()).toEqual(['inbox', 'outbox', 'scheduled']);
+      expect(await driver.ping()).toBe(true);
+    } finally {
+      await driver.close();
+      await redis.quit();
+    }
+  });
+
+  it('fails fast with UnavailableError when Redis is unreachable', async () => {
+    const driver = createRedisDriver({ url: 'redis://127.0.0.1:1', prefix: `t-${randomUUID()}`, connectTimeoutMs: 300 });
+    try {
+      const started = Date.now();
+      await expect(driver.queue.append('inbox', 'k', { id: 'a', data: null })).rejects.toBeInstanceOf(UnavailableError);
+      await expect(driver.conversations.get('x')).rejects.toBeInstanceOf(UnavailableError);
+      expect(await driver.ping()).toBe(false);
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      await driver.close();
+    }
+  });
+});

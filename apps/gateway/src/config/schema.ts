@@ -1,4 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { DEFAULT_ROUTER_POLICY } from '@botgate/core';
+import { ImiconnectIntegrationSchema } from '@botgate/imiconnect';
 
 // The gateway's one configuration file. Defaults live in the schema (ajv fills them in), so the
 // type below is what the rest of the app sees after validation: every defaulted field is set.
@@ -88,21 +90,48 @@ export const BotOptions = Type.Unsafe<ScenarioBotOptions | WebhookBotOptions>({
 });
 export type BotOptions = ScenarioBotOptions | WebhookBotOptions;
 
+const policy = DEFAULT_ROUTER_POLICY;
+
+// The core's RouterPolicy, with the core's defaults: one source for both.
 export const RouterOptions = section(
   {
-    /** How long vendor message ids are remembered; longer than any vendor's retry window (IMI: > 1 h). */
+    /** A bot turn slower than this is abandoned and answered with fallbackText. */
+    botTurnTimeoutMs: Type.Integer({ minimum: 100, maximum: 10 * 60_000, default: policy.botTurnTimeoutMs }),
+    /** Said when a bot fails, times out or answers garbage. */
+    fallbackText: Type.String({ minLength: 1, maxLength: 2000, default: policy.fallbackText }),
+    /** How long a handover waits for an agent when neither the bot nor the channel says. */
+    handoffTimeoutMs: Type.Integer({ minimum: 1000, maximum: DAY_MS, default: policy.handoffTimeoutMs }),
+    handoffFallbackText: Type.String({ minLength: 1, maxLength: 2000, default: policy.handoffFallbackText }),
+    /** Said to a visitor writing while waiting for an agent ('' says nothing). */
+    pendingText: Type.String({ maxLength: 2000, default: policy.pendingText }),
+    /** When an agent is done: back to the bot, or close. */
+    afterAgent: Type.Union([Type.Literal('bot'), Type.Literal('close')], { default: policy.afterAgent }),
+    agentLeftText: Type.String({ maxLength: 2000, default: policy.agentLeftText }),
+    /** Deliveries to targets without a retry policy of their own. */
+    defaultRetry: Type.Object(
+      {
+        attempts: Type.Integer({ minimum: 1, maximum: 100 }),
+        delaysMs: Type.Array(Type.Integer({ minimum: 0, maximum: DAY_MS }), { minItems: 1, maxItems: 50 }),
+      },
+      { additionalProperties: false, default: policy.defaultRetry },
+    ),
+    breaker: Type.Object(
+      {
+        failureThreshold: Type.Integer({ minimum: 1, maximum: 1000 }),
+        cooldownMs: Type.Integer({ minimum: 100, maximum: HOUR_MS }),
+      },
+      { additionalProperties: false, default: policy.breaker },
+    ),
+    /** How long vendor message ids are remembered (storage driver); longer than any vendor's retry window (IMI: > 1 h). */
     inboundDedupeTtlMs: Type.Integer({ minimum: HOUR_MS, maximum: 30 * DAY_MS, default: 26 * HOUR_MS }),
-    /** A turn still unfinished after this long gets the fallback text (deferred channels). */
-    turnWatchdogMs: Type.Integer({ minimum: 1000, maximum: 10 * 60_000, default: 30_000 }),
-    /** Said when a bot fails or a turn never completes. */
-    fallbackText: Type.String({ minLength: 1, maxLength: 2000, default: 'Sorry, something went wrong. Please try again.' }),
     /** Conversations without activity are forgotten after this long. */
     conversationTtlMs: Type.Integer({ minimum: HOUR_MS, maximum: 90 * DAY_MS, default: 7 * DAY_MS }),
-    /** Conversations drained at once by one worker process. */
+    /** Lanes one worker process drains at once. */
     workerConcurrency: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
   },
   'router policy',
 );
+export type RouterOptions = Static<typeof RouterOptions>;
 
 export const ApiChannelToken = Type.Object(
   {
@@ -127,15 +156,22 @@ export const ApiChannelOptions = section(
 );
 export type ApiChannelOptions = Static<typeof ApiChannelOptions>;
 
-// Vendor sections are validated by the vendor packages themselves (they own their option
-// schemas); the gateway only checks that they are objects or lists and hands them over.
+// Vendor packages own their option schemas. Where one is exported it is embedded here (errors
+// then carry their full path); otherwise the section is handed to the vendor package as is and
+// the package validates it when the gateway is assembled (start and check-config alike).
 const VendorSection = Type.Unknown({ description: 'validated by the vendor package' });
+
+export const ImiconnectOptions = section(
+  { integrations: Type.Array(ImiconnectIntegrationSchema, { default: [], maxItems: 500 }) },
+  'IMIconnect / Webex Connect integrations (schema: @botgate/imiconnect)',
+);
 
 export const ChannelsOptions = section(
   {
     api: ApiChannelOptions,
+    /** iAdvize External Bot connector: `enabled` plus @botgate/iadvize's IadvizeConnectorOptions. */
     iadvize: Type.Optional(VendorSection),
-    imiconnect: Type.Optional(VendorSection),
+    imiconnect: ImiconnectOptions,
   },
   'channels',
 );

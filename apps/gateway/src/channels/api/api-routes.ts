@@ -13,14 +13,14 @@ import type { ApiConversationRecord, ApiConversations } from './api-conversation
 import { apiChannelRef, endEvent, startEvent, visitorEvent } from './api-events';
 import type { ApiOutbox } from './api-outbox';
 import { ExternalIdParam, OpenConversationBody, PostbackMessageBody, TextMessageBody, type PostMessageBody } from './api-schemas';
-import { actionPayload, streamConversationEvents, type SseStreams } from './api-sse';
+import { actionPayload, streamConversationEvents, type OpenStreams } from './api-sse';
 
 export interface ApiChannelRouterOptions {
   ingress: Ingress;
   conversations: ConversationStore;
   apiConversations: ApiConversations;
   outbox: ApiOutbox;
-  streams: SseStreams;
+  streams: OpenStreams;
   tokens: readonly ApiToken[];
   /** The bot answering conversations opened here. */
   botId: string;
@@ -62,7 +62,7 @@ export function createApiChannelRouter(options: ApiChannelRouterOptions): Router
     if (body.userId) record.userId = body.userId;
     if (body.language) record.language = body.language;
     await apiConversations.put(externalId, record);
-    logger.info('API conversation opened', { conversationId: result.conversationId, externalId, token: record.tokenName });
+    logger.info('API conversation opened', { conversationId: result.conversationId, externalId, client: record.tokenName });
     res.status(201).json({ conversationId: result.conversationId, externalId });
   });
 
@@ -93,7 +93,8 @@ export function createApiChannelRouter(options: ApiChannelRouterOptions): Router
     const waitMs = Math.min(nonNegativeInteger(req.query.wait, 'wait', 0), options.maxWaitMs);
     const gone = new AbortController();
     res.on('close', () => gone.abort());
-    const entries = await outbox.waitFor(externalId, after, waitMs, gone.signal);
+    const untrack = options.streams.track(gone);
+    const entries = await outbox.waitFor(externalId, after, waitMs, gone.signal).finally(untrack);
     // Re-read: a message posted while waiting may have opened a new conversation.
     const current = (await apiConversations.get(externalId)) ?? record;
     const conversation = await options.conversations.get(current.conversationId);

@@ -8,16 +8,22 @@ import type { ApiOutbox, ApiOutboxEntry } from './api-outbox';
 
 const HEARTBEAT_MS = 15_000;
 
-/** Open streams, so a graceful shutdown can end them (server.close waits for every socket). */
-export class SseStreams {
+/**
+ * Open streams and long-polls, so a graceful shutdown can end them (server.close waits for every
+ * socket). Once closed, whatever starts later is ended at once.
+ */
+export class OpenStreams {
   private readonly open = new Set<AbortController>();
+  private closed = false;
 
   track(controller: AbortController): () => void {
+    if (this.closed) controller.abort();
     this.open.add(controller);
     return () => this.open.delete(controller);
   }
 
   closeAll(): void {
+    this.closed = true;
     for (const controller of this.open) controller.abort();
   }
 
@@ -33,7 +39,7 @@ export interface SseStreamInput {
   after: number;
   outbox: ApiOutbox;
   conversations: ConversationStore;
-  streams: SseStreams;
+  streams: OpenStreams;
   logger: Logger;
 }
 

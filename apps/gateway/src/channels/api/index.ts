@@ -5,7 +5,7 @@ import { ApiChannelConnector } from './api-connector';
 import { ApiConversations } from './api-conversations';
 import { ApiOutbox } from './api-outbox';
 import { createApiChannelRouter } from './api-routes';
-import { SseStreams } from './api-sse';
+import { OpenStreams } from './api-sse';
 
 export interface ApiChannelOptions {
   storage: Pick<StorageDriver, 'records' | 'conversations'>;
@@ -33,7 +33,7 @@ export interface ApiChannel {
 /** The canonical HTTP channel: connector (worker side) and routes (api side) over one store. */
 export function createApiChannel(options: ApiChannelOptions): ApiChannel {
   const outbox = new ApiOutbox({ records: options.storage.records, ttlMs: options.ttlMs, pollMs: options.pollMs });
-  const streams = new SseStreams();
+  const streams = new OpenStreams();
   const connector = new ApiChannelConnector(outbox);
   const router = options.ingress
     ? createApiChannelRouter({

@@ -1,0 +1,109 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { Logger, StorageDriver } from '@botgate/core';
+import type { GatewayConfig } from '../config/schema';
+import { createGatewayApp } from '../http/create-gateway-app';
+import { assembleGateway, type GatewayParts } from './assemble-gateway';
+import { createStorage } from './create-storage';
+
+export interface Gateway {
+  readonly config: GatewayConfig;
+  readonly parts: GatewayParts;
+  readonly app: Express;
+  /** Starts workers (roles worker / all) and the HTTP server; resolves once listening. */
+  start(): Promise<AddressInfo>;
+  /**
+   * Graceful stop: readiness turns 503, the server stops accepting, open streams end, the router
+   * lets in-flight work finish, then storage closes. Idempotent.
+   */
+  stop(): Promise<void>;
+}
+
+export interface CreateGatewayDeps {
+  logger: Logger;
+  /** Default: built from config (Redis when redis.url is set, else memory). */
+  storage?: StorageDriver;
+}
+
+function listen(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    // Idle keep-alive sockets would hold close() open; busy ones get until the timeout.
+    const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+export async function createGateway(config: GatewayConfig, deps: CreateGatewayDeps): Promise<Gateway> {
+  const logger = deps.logger;
+  const storage = deps.storage ?? createStorage(config, logger);
+  let parts: GatewayParts;
+  try {
+    parts = await assembleGateway(config, { storage, logger });
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  let workersRunning = false;
+  let draining = false;
+  const app = createGatewayApp(config, {
+    logger: logger.child({ component: 'http' }),
+    storage,
+    apiChannel: config.role === 'worker' ? undefined : parts.apiChannel?.router,
+    mounts: parts.mounts,
+    workersRunning: () => workersRunning,
+    draining: () => draining,
+  });
+  let server: Server | undefined;
+  let stopping: Promise<void> | undefined;
+
+  return {
+    config,
+    parts,
+    app,
+    async start() {
+      await parts.startIntake();
+      if (config.role !== 'api') {
+        await parts.router.startWorkers(config.router.workerConcurrency);
+        workersRunning = true;
+      }
+      server = await listen(app, config.server.port, config.server.host);
+      const address = server.address() as AddressInfo;
+      logger.info('botgate started', {
+        role: config.role,
+        storage: storage.kind,
+        address: `${address.address}:${address.port}`,
+        bots: [...parts.bots.keys()],
+        connectors: [...parts.connectors.keys()],
+      });
+      return address;
+    },
+    stop() {
+      stopping ??= (async () => {
+        draining = true;
+        logger.info('botgate stopping');
+        parts.apiChannel?.closeStreams();
+        if (server) await closeServer(server, config.server.shutdownTimeoutMs);
+        await parts.router.close();
+        workersRunning = false;
+        parts.stopVendors();
+        await storage.close();
+        logger.info('botgate stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -19,8 +19,8 @@ export interface ConversationSettings {
   caller: IadvizeCaller;
   idOperator: string;
   query: string;
-  /** Multiplies awaits and transfer attempts (0 = instant). */
-  timeScale: number;
+  /** Multiplies awaits and transfer attempts (0 = instant); read at each step. */
+  timeScale: () => number;
   transferOutcome: (distributionRule: string) => 'success' | 'failure';
 }
 
@@ -154,12 +154,12 @@ export class SimulatedConversation extends EventEmitter {
         return true;
       }
       case 'await':
-        return this.sleep(durationMs(reply.duration) * this.settings.timeScale, generation);
+        return this.sleep(durationMs(reply.duration) * this.settings.timeScale(), generation);
       case 'transfer': {
         const outcome = this.settings.transferOutcome(reply.distributionRule);
         const timeout = reply.transferOptions ? durationMs(reply.transferOptions.timeout) : 60_000;
         // iAdvize keeps trying until the timeout before it gives up.
-        if (outcome === 'failure' && !(await this.sleep(timeout * this.settings.timeScale, generation))) return false;
+        if (outcome === 'failure' && !(await this.sleep(timeout * this.settings.timeScale(), generation))) return false;
         this.append({ kind: 'transfer', distributionRule: reply.distributionRule, outcome });
         if (outcome === 'success') this.state = 'transferred';
         return outcome === 'failure';

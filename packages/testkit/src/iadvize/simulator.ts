@@ -50,6 +50,8 @@ export class IadvizeSimulator {
   /** Protocol problems seen outside conversations (configuration endpoints, first messages). */
   readonly violations: string[] = [];
   transferOutcome: (distributionRule: string) => 'success' | 'failure';
+  /** Multiplies awaits and transfer attempts; may be changed while chats run. */
+  timeScale: number;
   private server: Server | null = null;
   private readonly idWebsite: string;
   private readonly idConnectorVersion: string;
@@ -63,6 +65,7 @@ export class IadvizeSimulator {
     });
     this.idWebsite = options.idWebsite ?? 'ha-123';
     this.idConnectorVersion = options.idConnectorVersion ?? randomUUID();
+    this.timeScale = options.timeScale ?? 1;
     const outcome = options.transferOutcome ?? 'failure';
     this.transferOutcome = typeof outcome === 'function' ? outcome : () => outcome;
     this.api = new IadvizeApiStandIn({
@@ -132,7 +135,7 @@ export class IadvizeSimulator {
       caller: this.caller,
       idOperator,
       query: this.query(),
-      timeScale: this.options.timeScale ?? 1,
+      timeScale: () => this.timeScale,
       transferOutcome: (rule) => this.transferOutcome(rule),
     });
     this.conversations.set(conversation.idConversation, conversation);

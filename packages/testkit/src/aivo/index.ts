@@ -1,0 +1,3 @@
+export * from './simulator';
+export * from './agent';
+export * from './checks';

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { BotgateError, ValidationError, compileSchema, toIssues, type Logger } from '@botgate/core';
-import type { TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { MAX_IDENTIFIER_LENGTH, Reply } from './schemas';
 
 // Small HTTP pieces of the router: raw body capture, JSON parsing after the signature check,
@@ -41,7 +41,7 @@ export function identifier(name: string, value: unknown, required = true): strin
 }
 
 /** A request body of this schema, or a 400 listing every issue. */
-export function parseBody<T extends TSchema>(schema: T, body: unknown): import('@sinclair/typebox').Static<T> {
+export function parseBody<T extends TSchema>(schema: T, body: unknown): Static<T> {
   const validate = compileSchema(schema);
   if (!validate(body)) throw new ValidationError('invalid request body', toIssues(validate.errors));
   return body;

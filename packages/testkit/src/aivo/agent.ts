@@ -58,7 +58,20 @@ export class SimAgentChannel {
   }
 }
 
-export async function pushAivoEvent(target: SimWebhookTarget, event: unknown): Promise<SimPush> {
+/**
+ * Pushes like a webhook sender that retries: a 404 (the gateway has not indexed a conversation
+ * queued a moment ago), a 5xx or no answer are tried again a few times; 2xx, 400 and 401 are final.
+ */
+export async function pushAivoEvent(target: SimWebhookTarget, event: unknown, attempts = 6): Promise<SimPush> {
+  let push = await pushOnce(target, event);
+  for (let attempt = 1; attempt < attempts && (push.status === 0 || push.status === 404 || push.status >= 500); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
+    push = await pushOnce(target, event);
+  }
+  return push;
+}
+
+async function pushOnce(target: SimWebhookTarget, event: unknown): Promise<SimPush> {
   const raw = JSON.stringify(event);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (target.secret) headers[target.secretHeader ?? 'x-aivo-secret'] = target.secret;

@@ -46,9 +46,10 @@ describe('AivoLiveSimulator', () => {
 
     await sim.agent(id).attend();
     await sim.agent(id).say('hello');
-    const poll = await (await fetch(`${sim.liveHandlerUrl}/${id}/messages`, { headers: token })).json();
-    expect(poll.events.map((e: { type: string }) => e.type)).toEqual(['agent.attended', 'agent.message']);
-    const after = await (await fetch(`${sim.liveHandlerUrl}/${id}/messages?after=${poll.cursor}`, { headers: token })).json();
+    type Polled = { events: Array<{ type: string }>; cursor?: string };
+    const poll = (await (await fetch(`${sim.liveHandlerUrl}/${id}/messages`, { headers: token })).json()) as Polled;
+    expect(poll.events.map((e) => e.type)).toEqual(['agent.attended', 'agent.message']);
+    const after = (await (await fetch(`${sim.liveHandlerUrl}/${id}/messages?after=${poll.cursor}`, { headers: token })).json()) as Polled;
     expect(after.events).toEqual([]);
 
     expect((await post(`${sim.liveHandlerUrl}/${id}/close`, { reason: 'bye' }, token)).status).toBe(200);

@@ -29,6 +29,38 @@ describe('redis driver', () => {
     }
   });
 
+  it('gives lanes whose drain job was lost a new one when workers start', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const driver = createRedisDriver({ url, prefix });
+    const redis = new Redis(url);
+    try {
+      await driver.queue.append('inbox', 'conv:lost', { id: 'a', data: 1 });
+      await driver.queue.append('inbox', 'conv:stale', { id: 'b', data: 1 });
+      const inbox = driver.bullQueues().find((q) => q.name === 'inbox');
+      // One lane loses its job to a drain; the other keeps a deduplication id to a deleted job.
+      const staleJobId = await inbox?.getDeduplicationJobId('inbox:conv:stale');
+      await inbox?.drain();
+      await redis.set(`${prefix}:bull:inbox:de:inbox:conv:stale`, staleJobId ?? 'x');
+      expect(await inbox?.getJobCountByTypes('waiting', 'delayed')).toBe(0);
+      const handled = new Set<string>();
+      const both = new Promise<void>((resolve) => {
+        void driver.queue.startWorkers({
+          lane: async (_lane, key) => {
+            handled.add(key);
+            if (handled.size === 2) resolve();
+            return { kind: 'done' };
+          },
+          scheduled: async () => undefined,
+        });
+      });
+      await both;
+      expect([...handled].sort()).toEqual(['conv:lost', 'conv:stale']);
+    } finally {
+      await driver.close();
+      await redis.quit();
+    }
+  });
+
   it('fails fast with UnavailableError when Redis is unreachable', async () => {
     const driver = createRedisDriver({ url: 'redis://127.0.0.1:1', prefix: `t-${randomUUID()}`, connectTimeoutMs: 300 });
     try {

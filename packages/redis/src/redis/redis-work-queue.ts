@@ -165,8 +165,15 @@ export class RedisWorkQueue implements WorkQueue {
     const drainer = new LaneDrainer({ redis: connection, keys, handlers, logger, leaseMs, leaseBusyDelayMs, errorBackoffMs });
     this.drainer = drainer;
     for (const lane of LANES) {
+      // Stalls are harmless for drain jobs (lease + pop-after-handle), so do not let BullMQ fail
+      // a job for stalling: a failed drain job would strand its lane until the next append.
       this.workers.push(
-        new Worker<DrainJobData>(lane, (job, token) => drainer.process(job, token), { connection, prefix: keys.bull, concurrency }),
+        new Worker<DrainJobData>(lane, (job, token) => drainer.process(job, token), {
+          connection,
+          prefix: keys.bull,
+          concurrency,
+          maxStalledCount: 1_000,
+        }),
       );
     }
     this.workers.push(
@@ -177,6 +184,7 @@ export class RedisWorkQueue implements WorkQueue {
       worker.on('failed', (job, error) => logger.warn('bullmq job failed', { queue: worker.name, jobId: job?.id, error: error.message }));
     }
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
+    await this.recoverLanes(connection);
   }
 
   /** Stops workers after their in-flight item, then the queues. Connections are the driver's. */
@@ -189,6 +197,35 @@ export class RedisWorkQueue implements WorkQueue {
   private async fire(handlers: WorkHandlers, job: Job<ScheduledJob>): Promise<void> {
     await handlers.scheduled(job.data);
     await this.options.producer.srem(this.options.keys.scheduledFor(job.data.conversationId), job.data.id).catch(() => 0);
+  }
+
+  /**
+   * Self-healing at start-up: a lane whose drain job was lost (failed for good, removed by hand,
+   * Redis restored from an older snapshot) gets one again. Deduplication makes it a no-op
+   * for lanes that have theirs.
+   */
+  private async recoverLanes(redis: Redis): Promise<void> {
+    for (const lane of LANES) {
+      const listPrefix = this.options.keys.lane(lane, '');
+      let cursor = '0';
+      do {
+        const [next, found] = await redis.scan(cursor, 'MATCH', `${listPrefix}*`, 'COUNT', 500);
+        cursor = next;
+        for (const listKey of found) await this.recoverLane(lane, listKey.slice(listPrefix.length));
+      } while (cursor !== '0');
+    }
+  }
+
+  /** A deduplication id pointing at a job that no longer exists would block the lane forever. */
+  private async recoverLane(lane: LaneName, key: string): Promise<void> {
+    const queue = this.laneQueues[lane];
+    const dedupId = `${lane}:${key}`;
+    const jobId = await queue.getDeduplicationJobId(dedupId);
+    if (jobId !== null && !(await queue.getJob(jobId))) {
+      this.options.logger.warn('lane had a stale drain job; recreating it', { lane, key, jobId });
+      await queue.removeDeduplicationKey(dedupId);
+    }
+    await this.ensureDrain(lane, key);
   }
 
   /** One drain job per key: BullMQ deduplication, and a follow-up if the current one is active. */

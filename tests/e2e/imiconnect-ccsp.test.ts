@@ -15,7 +15,9 @@ describe('IMIconnect BOT+CCSP (Redis)', () => {
     gw = await startImiconnectGateway({
       integration: { mode: 'BOT+CCSP', handover: { convention: 'eventid', reasonParam: 'customparam2' } },
       reply: (input) =>
-        textOf(input) === 'agent please'
+        input.event.type === 'agent.left'
+          ? [] // handed back by the agent: this bot says nothing until the visitor speaks
+          : textOf(input) === 'agent please'
           ? [{ type: 'message', content: { type: 'text', text: 'Connecting you' } }, { type: 'handover', target: { desk: 'channel' }, reason: 'asked' }]
           : [{ type: 'message', content: { type: 'text', text: `echo: ${textOf(input)}` } }],
     });

@@ -50,6 +50,7 @@ describe.each(drivers)('router on the %s driver', (_name, makeDriver) => {
     slowBotGate = new Promise((resolve) => (releaseSlowBot = resolve));
     storage = makeDriver();
     bot = new RecordingBot({ id: 'bot', name: 'Bot' }, (input) => {
+      if (input.event.type !== 'message') return [];
       const text = textOf(input);
       if (text === 'later') return [{ type: 'message', content: { type: 'text', text: 'now' } }, { type: 'wait', ms: 300 }, { type: 'message', content: { type: 'text', text: 'later' } }];
       if (text === 'agent') return [{ type: 'handover', target: { desk: 'desk' }, timeoutMs: 1500, fallback: [{ type: 'text', text: 'nobody came' }] }];
@@ -164,7 +165,7 @@ describe.each(drivers)('router on the %s driver', (_name, makeDriver) => {
     await router.ingest(visitor(externalId, 'are you there?'), { botId: 'bot' });
     await desk.calls.untilCount(2);
     expect(desk.calls.items.map((c) => c.op)).toEqual(['open', 'relay']);
-    expect(bot.turns.items.map((t) => textOf(t))).toEqual(['agent']);
+    expect(bot.turns.items.map((t) => textOf(t))).toEqual(['agent']); // silent while the desk holds it
     const held = await storage.conversations.get(conversation!.id);
     expect(held?.state).toBe('pending');
     expect(held?.handoff?.deskRef).toMatch(/^desk-ref-/);
@@ -177,6 +178,8 @@ describe.each(drivers)('router on the %s driver', (_name, makeDriver) => {
     await router.ingest(visitor(externalId, 'back?'), { botId: 'bot' });
     await channel.delivered.untilCount(2);
     expect(channel.texts()).toEqual(['nobody came', 'echo: back?']);
+    // The bot heard why it got the conversation back.
+    expect(bot.turns.items.map((t) => t.event.type)).toEqual(['message', 'handover.failed', 'message']);
   });
 
   it('an agent who attends voids the timeout; agent replies reach the visitor; the agent leaving returns to the bot', async () => {

@@ -100,7 +100,7 @@ async function decide(ctx: RouterContext, conversation: Conversation, event: Inb
       return { ...base, conversation: attended, channelActions: [{ type: 'message', content: event.content }] };
     }
     case 'agent.left':
-      return agentLeft(ctx, conversation, base);
+      return agentLeft(ctx, conversation, event, base);
     case 'handover.failed': {
       if (conversation.state !== 'pending') return { ...base, notes: [`handover.failed ignored in state ${conversation.state}`] };
       return handoffFallback(ctx, conversation, event, 'failed');
@@ -158,7 +158,7 @@ async function botTurn(ctx: RouterContext, conversation: Conversation, event: In
   return { ...plan, channelActions: plan.channelActions };
 }
 
-async function agentLeft(ctx: RouterContext, conversation: Conversation, base: EventOutcome): Promise<EventOutcome> {
+async function agentLeft(ctx: RouterContext, conversation: Conversation, event: InboundEvent, base: EventOutcome): Promise<EventOutcome> {
   if (conversation.state !== 'agent' && conversation.state !== 'pending') return { ...base, notes: [`agent.left ignored in state ${conversation.state}`] };
   const desk = conversation.handoff?.target.desk ?? 'unknown';
   ctx.metrics.count('botgate_handoffs_total', { desk, outcome: 'released' });
@@ -167,25 +167,38 @@ async function agentLeft(ctx: RouterContext, conversation: Conversation, base: E
     const closed = closeConversation(conversation, ctx.clock.now());
     return { ...base, conversation: closed, channelActions: [...said, { type: 'close' }], notes: [`state ${conversation.state} → closed (agent closed)`] };
   }
-  return { ...base, conversation: releaseToBot(conversation), channelActions: said, notes: [`state ${conversation.state} → bot (agent closed)`] };
+  return resumeBot(ctx, { ...base, conversation: releaseToBot(conversation), channelActions: said, notes: [`state ${conversation.state} → bot (agent closed)`] }, event);
 }
 
 /** A handover that failed or timed out: desk closed, fallback said (unless the channel said it), back to the bot. */
-function handoffFallback(ctx: RouterContext, conversation: Conversation, event: InboundEvent, why: 'failed' | 'timeout'): EventOutcome {
+async function handoffFallback(ctx: RouterContext, conversation: Conversation, event: InboundEvent, why: 'failed' | 'timeout'): Promise<EventOutcome> {
   const desk = externalDesk(conversation);
   const native = desk ? undefined : ctx.connectors.get(conversation.channel.connector)?.nativeHandover;
   ctx.metrics.count('botgate_handoffs_total', { desk: conversation.handoff?.target.desk ?? 'unknown', outcome: why === 'failed' ? 'failed' : 'fallback' });
   const fallback = conversation.handoff?.fallback?.length ? conversation.handoff.fallback : [{ type: 'text' as const, text: ctx.policy.handoffFallbackText }];
   const said: Action[] = native?.channelPlaysFallback ? [] : fallback.map((content) => ({ type: 'message', content }));
-  return {
+  const released: EventOutcome = {
     conversation: releaseToBot(conversation),
     channelActions: said,
     deskOps: desk ? [{ desk, op: 'close', reason: `handover ${why}` }] : [],
     notes: [`state pending → bot (handover ${why}${event.type === 'timer' ? ', no agent in time' : ''})`],
   };
+  const failed: InboundEvent = event.type === 'handover.failed' ? event : { ...event, id: `${event.id}:failed`, type: 'handover.failed', author: 'system' };
+  return resumeBot(ctx, released, failed);
 }
 
-function timerFired(ctx: RouterContext, conversation: Conversation, event: InboundEvent, base: EventOutcome): EventOutcome {
+/** Back with the bot after a human or a desk: the bot hears why (its scenario may pick up from there). */
+async function resumeBot(ctx: RouterContext, released: EventOutcome, event: InboundEvent): Promise<EventOutcome> {
+  const turn = await botTurn(ctx, released.conversation, event);
+  return {
+    ...turn,
+    channelActions: [...released.channelActions, ...turn.channelActions],
+    deskOps: [...released.deskOps, ...turn.deskOps],
+    notes: [...released.notes, ...turn.notes],
+  };
+}
+
+async function timerFired(ctx: RouterContext, conversation: Conversation, event: InboundEvent, base: EventOutcome): Promise<EventOutcome> {
   const timer = event.timer;
   if (!timer || timer.version !== conversation.version) return { ...base, notes: timer ? [`${timer.kind} timer voided by a state change`] : [] };
   if (timer.kind === 'actions') {

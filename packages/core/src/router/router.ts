@@ -101,7 +101,9 @@ export function createRouter(deps: RouterDeps): Router {
   async function store(event: InboundEvent, options: IngestOptions, sync: boolean): Promise<IngestResult & { stored: boolean }> {
     assertValid(InboundEvent, event, 'event');
     let conversation: Conversation | null;
-    if (OPENING_TYPES.has(event.type) && !event.observeOnly) {
+    // An observe-only start still opens the conversation (iAdvize announces one before the
+    // visitor speaks) but gets no bot turn; other observe-only events only join an open one.
+    if (OPENING_TYPES.has(event.type) && (!event.observeOnly || event.type === 'start')) {
       conversation = (await deps.storage.conversations.open(event.channel, () => newConversation(event, options))).conversation;
     } else {
       conversation = await deps.storage.conversations.findByChannel(event.channel);

@@ -9,6 +9,8 @@ const FALLBACK = 'Nobody is free right now, I am back.';
 
 function botReplies(handoverTimeoutMs: number): ScriptedReply {
   return (input) => {
+    // Silent on what is not a visitor message (the core may tell it an agent left or a handover failed).
+    if (input.event.type !== 'message') return [];
     const said = textOf(input);
     if (said !== 'agent please') return [{ type: 'message', content: { type: 'text', text: `bot: ${said}` } }];
     const actions: Action[] = [
@@ -74,7 +76,7 @@ describe.each(['webhook', 'polling'] as const)('handover to Aivo Live (%s transp
     await gw.say('v1', 'hi again');
     await channel.delivered.until((d) => d.length >= 8);
     expect(channel.texts(conversationId).at(-1)).toBe('bot: hi again');
-    expect(gw.bot.turns.items.map((t) => textOf(t))).toEqual(['hi', 'agent please', 'hi again']);
+    expect(gw.bot.turns.items.filter((t) => t.event.type === 'message').map((t) => textOf(t))).toEqual(['hi', 'agent please', 'hi again']);
     expect((await gw.storage.conversations.get(conversationId))?.state).toBe('bot');
     // The agent closed on Aivo's side: nothing for us to close.
     expect(sim.closes.items).toEqual([]);

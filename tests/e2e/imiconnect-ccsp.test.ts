@@ -44,7 +44,7 @@ describe('IMIconnect BOT+CCSP (Redis)', () => {
     await gw.inbound.waitForAccepted(3);
     expect(texts(gw.inbound)).toEqual(['Connecting you', 'echo: thanks, back to you']);
     expect((await gw.storage.conversations.get(conversation.id))?.state).toBe('bot');
-    expect(gw.bot.turns.items.map((t) => textOf(t))).toEqual(['agent please', 'thanks, back to you']);
+    expect(gw.bot.turns.items.map((t) => textOf(t))).toEqual(['agent please', 'agent.left', 'thanks, back to you']);
   });
 
   it('in plain BOT mode a handover to the channel is impossible: the fallback is played, no 1002', async () => {

@@ -36,10 +36,12 @@ function listen(app: Express, port: number, host: string): Promise<Server> {
 
 function closeServer(server: Server, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
-    // Idle keep-alive sockets would hold close() open; busy ones get until the timeout.
+    // Keep-alive sockets hold close() open: close them as they go idle (responses that were
+    // in flight finish first); whatever is still busy at the timeout is cut.
+    const idle = setInterval(() => server.closeIdleConnections(), 25);
     const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
-    force.unref();
     server.close(() => {
+      clearInterval(idle);
       clearTimeout(force);
       resolve();
     });

@@ -44,6 +44,13 @@ describe('botgate CLI', () => {
     expect(run.out).toEqual([`configuration OK (${file})`, '  role all, storage memory, port 8080', '  bots: demo', '  channels: api']);
   });
 
+  it('check-config accepts config/botgate.example.yaml as shipped', async () => {
+    const run = io();
+    const example = resolve(__dirname, '../../../config/botgate.example.yaml');
+    expect(await runCli(['check-config', '--config', example], run.captured, noExit)).toBe(0);
+    expect(run.out).toContain('  channels: api, iadvize, acme-livechat');
+  });
+
   it('check-config lists every config error as path: reason (exit 1)', async () => {
     const file = write('bad.yaml', 'server: { port: -1 }\nrole: boss\nbots: []\n');
     const run = io();

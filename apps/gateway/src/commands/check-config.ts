@@ -14,11 +14,12 @@ export async function checkConfigCommand(options: { file?: string }, io: Command
   try {
     const { config, source } = loadConfig({ file: options.file, env: io.env });
     const parts = await assembleGateway(config, { storage, logger: createSilentLogger() });
-    parts.stopVendors();
+    await parts.stopVendors();
     io.out(`configuration OK (${source})`);
     io.out(`  role ${config.role}, storage ${config.redis.url ? 'redis' : 'memory'}, port ${config.server.port}`);
     io.out(`  bots: ${[...parts.bots.keys()].join(', ')}`);
     io.out(`  channels: ${[...parts.connectors.keys()].join(', ') || '(none)'}`);
+    if (parts.desks.size > 0) io.out(`  desks: ${[...parts.desks.keys()].join(', ')}`);
     return 0;
   } catch (error) {
     for (const line of describeError(error)) io.err(line);

@@ -64,6 +64,8 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo, 
     for (const line of describeError(error)) io.err(line);
     return 1;
   }
+  // Before start: a signal during start-up must stop what has started, not kill it midway.
+  exitOnSignals(gateway, logger, exit);
   try {
     await gateway.start();
   } catch (error) {
@@ -71,6 +73,5 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo, 
     await gateway.stop().catch(() => undefined);
     return 1;
   }
-  exitOnSignals(gateway, logger, exit);
   return 'serving';
 }

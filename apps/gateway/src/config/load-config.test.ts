@@ -83,6 +83,24 @@ channels:
     expect(issues).toHaveLength(8);
   });
 
+  it('validates vendor sections with their packages\' schemas, paths included', () => {
+    const file = configFile(`
+bots: [{ type: scenario, file: demo.yaml }]
+channels:
+  imiconnect: { integrations: [{ id: "bad id", tenant: acme, botId: demo }] }
+desks:
+  aivo: [{ id: aivo, botToken: t, groups: [] }]
+`);
+    expect(issuesOf(() => loadConfig({ file, env: {} }))).toEqual(
+      expect.arrayContaining([
+        'channels.imiconnect.integrations[0].id: must match pattern "^[A-Za-z0-9_-]{1,128}$"',
+        'channels.imiconnect.integrations[0].inboundUrl: is required',
+        'desks.aivo[0].botId: is required',
+        'desks.aivo[0].groups: must NOT have fewer than 1 items',
+      ]),
+    );
+  });
+
   it('puts every issue in the error message as path: reason', () => {
     const file = configFile('bots: []\nredis: { prefix: "has space" }\n');
     expect(() => loadConfig({ file, env: {} })).toThrow(/redis\.prefix: must match pattern .*\n {2}bots: must NOT have fewer than 1 items/);

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { DEFAULT_ROUTER_POLICY } from '@botgate/core';
 import { ImiconnectIntegrationSchema } from '@botgate/imiconnect';
+import { AivoDeskConfigSchema } from '@botgate/aivo';
 
 // The gateway's one configuration file. Defaults live in the schema (ajv fills them in), so the
 // type below is what the rest of the app sees after validation: every defaulted field is set.
@@ -176,7 +177,10 @@ export const ChannelsOptions = section(
   'channels',
 );
 
-export const DesksOptions = section({ aivo: Type.Optional(VendorSection) }, 'agent desks');
+export const DesksOptions = section(
+  { aivo: Type.Array(AivoDeskConfigSchema, { default: [], maxItems: 100 }) },
+  'agent desks (Aivo Live schema: @botgate/aivo)',
+);
 
 // The ops dashboard validates its own section too.
 export const AdminOptions = Type.Optional(Type.Unknown({ description: 'validated by the admin module' }));

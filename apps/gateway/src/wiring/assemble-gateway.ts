@@ -10,6 +10,7 @@ import {
 } from '@botgate/core';
 import { createIadvizeConnector, type IadvizeConnector, type IadvizeConnectorOptions } from '@botgate/iadvize';
 import { createImiconnectConnectors, type ImiconnectConnectors } from '@botgate/imiconnect';
+import { createAivoDesks, type AivoDesks } from '@botgate/aivo';
 import { createApiChannel, type ApiChannel } from '../channels/api';
 import type { GatewayConfig } from '../config/schema';
 import type { RouteMount } from '../http/create-gateway-app';
@@ -26,8 +27,10 @@ export interface GatewayParts {
   mounts: RouteMount[];
   /** Loads what vendor routes need before serving (iAdvize operator links). */
   startIntake(): Promise<void>;
-  /** Frees vendor resources (timers, keep-alive sockets). */
-  stopVendors(): void;
+  /** Background vendor work for processes that run workers (Aivo polling, group check). */
+  startBackground(): void;
+  /** Frees vendor resources (timers, pollers, keep-alive sockets). */
+  stopVendors(): Promise<void>;
 }
 
 /** ConfigErrors from vendor packages speak of their own section; say where it is in the file. */
@@ -116,9 +119,15 @@ export async function assembleGateway(config: GatewayConfig, deps: { storage: St
     }
   }
 
-  if (config.desks.aivo !== undefined) {
-    // Refusing beats accepting handovers to a desk that cannot take them.
-    throw new ConfigError('Aivo Live desks are not available', [{ path: 'desks.aivo', reason: 'the Aivo Live desk (@botgate/aivo) is not part of this build yet' }]);
+  let aivo: AivoDesks | undefined;
+  if (config.desks.aivo.length > 0) {
+    const built = inSection('desks.aivo', () =>
+      createAivoDesks(config.desks.aivo, { router, records: storage.records, logger, bodyLimit: `${config.server.bodyLimitBytes}b` }),
+    );
+    built.desks.forEach((desk, name) => desks.set(name, desk));
+    // The Aivo router serves /aivo/:deskId/events itself.
+    mounts.push({ path: '/', handler: built.router });
+    aivo = built;
   }
 
   return {
@@ -132,9 +141,15 @@ export async function assembleGateway(config: GatewayConfig, deps: { storage: St
     async startIntake() {
       if (servesIntake) await iadvize?.start();
     },
-    stopVendors() {
+    startBackground() {
+      if (!aivo) return;
+      aivo.startPollers();
+      void aivo.validateGroups();
+    },
+    async stopVendors() {
       iadvize?.stop();
       imiconnect?.close();
+      await aivo?.close();
     },
   };
 }

@@ -81,6 +81,7 @@ export async function createGateway(config: GatewayConfig, deps: CreateGatewayDe
       if (config.role !== 'api') {
         await parts.router.startWorkers(config.router.workerConcurrency);
         workersRunning = true;
+        parts.startBackground();
       }
       server = await listen(app, config.server.port, config.server.host);
       const address = server.address() as AddressInfo;
@@ -101,7 +102,7 @@ export async function createGateway(config: GatewayConfig, deps: CreateGatewayDe
         if (server) await closeServer(server, config.server.shutdownTimeoutMs);
         await parts.router.close();
         workersRunning = false;
-        parts.stopVendors();
+        await parts.stopVendors();
         await storage.close();
         logger.info('botgate stopped');
       })();

@@ -4,7 +4,7 @@
 
 import type { Action } from './model/action';
 import type { ChannelCapabilities, Content } from './model/content';
-import type { Conversation, ConversationState, TimelineEntry } from './model/conversation';
+import type { Conversation, ConversationState, Handoff, TimelineEntry } from './model/conversation';
 import type { ChannelRef, DeliveryStatus, InboundEvent } from './model/event';
 
 // ─── storage ────────────────────────────────────────────────────────────────────────────────
@@ -95,7 +95,13 @@ export interface Delivery {
   /** For channels: the action to play. */
   action?: Action;
   /** For desks: the operation and its input. */
-  deskOp?: { op: 'open' | 'relay' | 'close'; event?: InboundEvent; reason?: string };
+  deskOp?: {
+    op: 'open' | 'relay' | 'close';
+    event?: InboundEvent;
+    reason?: string;
+    /** close: the handoff being closed (the conversation may be back with the bot by then). */
+    handoff?: Handoff;
+  };
   /** Turn id when this delivery answers a synchronous request that was deferred. */
   turnId?: string;
   createdAt: string;

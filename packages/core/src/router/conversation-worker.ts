@@ -95,7 +95,10 @@ async function decide(ctx: RouterContext, conversation: Conversation, event: Inb
       return { ...base, conversation: attendHandover(conversation, now), notes: [`state ${conversation.state} → agent (${event.type})`] };
     }
     case 'agent.message': {
-      if (!event.content || conversation.state === 'closed') return base;
+      // Only a conversation a human holds carries agent words; a late reply after a fallback is dropped.
+      if (!event.content || (conversation.state !== 'pending' && conversation.state !== 'agent')) {
+        return { ...base, notes: [`agent message ignored in state ${conversation.state}`] };
+      }
       const attended = conversation.state === 'pending' ? attendHandover(conversation, now) : conversation;
       return { ...base, conversation: attended, channelActions: [{ type: 'message', content: event.content }] };
     }
@@ -234,10 +237,13 @@ interface Effects {
 async function applyOutcome(ctx: RouterContext, before: Conversation, outcome: EventOutcome, itemId: string, sync: boolean): Promise<void> {
   const next = outcome.conversation;
   const now = ctx.clock.now();
+  // A close runs after the conversation went back to the bot (handoff gone): it carries the
+  // handoff it closes, so the desk still knows its own reference.
+  const closing = before.handoff;
   const deskDeliveries: Effects['deskDeliveries'] = outcome.deskOps.map((op, i) => ({
     id: `${itemId}:desk:${i}`,
     target: { kind: 'desk', desk: op.desk },
-    deskOp: { op: op.op, ...(op.reason ? { reason: op.reason } : {}) },
+    deskOp: { op: op.op, ...(op.reason ? { reason: op.reason } : {}), ...(op.op === 'close' && closing ? { handoff: closing } : {}) },
   }));
   const desk = externalDesk(next);
   if (outcome.relay && desk) deskDeliveries.push({ id: `${itemId}:relay`, target: { kind: 'desk', desk }, deskOp: { op: 'relay', event: outcome.relay } });

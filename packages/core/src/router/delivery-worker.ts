@@ -4,6 +4,13 @@ import type { Delivery, LaneItem, LaneOutcome, RetryPolicy } from '../ports';
 import { retryDelay } from './policy';
 import type { RouterContext } from './context';
 
+/**
+ * How long a desk reference keeps pointing to its conversation. Kept after close on purpose: a
+ * late desk event must still find the conversation to be acknowledged and ignored, not 404ed.
+ * Desks close idle conversations well before this (Aivo: 24 h).
+ */
+const DESK_INDEX_TTL_MS = 7 * 86_400_000;
+
 function targetName(delivery: Delivery): string {
   return delivery.target.kind === 'channel' ? delivery.target.connector : `desk:${delivery.target.desk}`;
 }
@@ -72,7 +79,7 @@ async function perform(ctx: RouterContext, delivery: Delivery, conversation: Con
     if (!['pending', 'agent'].includes(conversation.state) || conversation.handoff?.target.desk !== delivery.target.desk) return;
     if (conversation.handoff.deskRef) return; // opened already (replayed delivery)
     const opened = await desk.open(conversation);
-    await ctx.storage.records.put(`deskref:${delivery.target.desk}`, opened.deskRef, conversation.id);
+    await ctx.storage.records.put(`deskref:${delivery.target.desk}`, opened.deskRef, conversation.id, DESK_INDEX_TTL_MS);
     await ctx.storage.conversations.update(conversation.id, (current) =>
       current.handoff && current.handoff.requestedAt === conversation.handoff?.requestedAt
         ? { ...current, handoff: { ...current.handoff, deskRef: opened.deskRef, ...(opened.deskData ? { deskData: opened.deskData } : {}) } }
@@ -86,7 +93,8 @@ async function perform(ctx: RouterContext, delivery: Delivery, conversation: Con
     await desk.relay(conversation, op.event);
     return;
   }
-  await desk.close(conversation, op.reason ?? 'closed');
+  const handoff = op.handoff ?? conversation.handoff;
+  await desk.close(handoff ? { ...conversation, handoff } : conversation, op.reason ?? 'closed');
 }
 
 function retryPolicyFor(ctx: RouterContext, delivery: Delivery): RetryPolicy {

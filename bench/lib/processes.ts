@@ -1,0 +1,130 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '@botgate/testkit';
+
+// Servers under test run as child processes started exactly like `npm start` (node with the
+// source condition and tsx), so the gateway and its baseline share one process model and the
+// load generator's CPU time never lands in the measured event loop.
+
+export const REPO_ROOT = resolve(__dirname, '../..');
+const NODE_FLAGS = ['--conditions=botgate-src', '--import', 'tsx'];
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly pid: number;
+  /** Resident set size now, in bytes (from /proc; 0 when unavailable). */
+  rss(): number;
+  /** Stops the process with SIGTERM (graceful), SIGKILL after `timeoutMs`. */
+  stop(timeoutMs?: number): Promise<void>;
+  /** Last lines the process wrote to stderr (for error reports). */
+  stderrTail(): string;
+}
+
+export interface SpawnOptions {
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeFlags?: string[];
+  env?: Record<string, string>;
+  /** Path probed with GET until it answers 200. */
+  readyPath: string;
+  readyTimeoutMs?: number;
+}
+
+function readRss(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmRSS:\s+(\d+)\s+kB/.exec(status);
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitReady(url: string, child: ChildProcess, timeoutMs: number, tail: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}:\n${tail()}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server not ready at ${url} within ${timeoutMs} ms:\n${tail()}`);
+}
+
+async function spawnServer(script: string[], port: number, options: SpawnOptions): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...(options.nodeFlags ?? []), ...script], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...options.env, PORT: String(port) },
+    // stdout (the JSON log lines) is discarded but still produced: logging stays on the path.
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const tail = () => stderr;
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitReady(`${url}${options.readyPath}`, child, options.readyTimeoutMs ?? 30_000, tail);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  const pid = child.pid ?? -1;
+  return {
+    url,
+    pid,
+    rss: () => readRss(pid),
+    stderrTail: tail,
+    async stop(timeoutMs = 20_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The bare express 5 JSON baseline (bench/servers/bare-express.ts). */
+export async function startBareExpress(): Promise<ServerProcess> {
+  const port = await freePort();
+  return spawnServer(['bench/servers/bare-express.ts'], port, { readyPath: '/json' });
+}
+
+/**
+ * The real gateway, `botgate start --config <file>` on a config written for the run (YAML is a
+ * superset of JSON, so the config is written as JSON).
+ */
+export async function startGateway(config: Record<string, unknown>, options: { redisUrl: string; nodeFlags?: string[]; logLevel?: string }): Promise<ServerProcess> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'botgate-bench-'));
+  const file = join(dir, 'botgate.yaml');
+  writeFileSync(file, JSON.stringify({ server: { host: '127.0.0.1' }, ...config }, null, 2));
+  return spawnServer(['apps/gateway/src/cli.ts', 'start', '--config', file], port, {
+    readyPath: '/readyz',
+    nodeFlags: options.nodeFlags,
+    env: { REDIS_URL: options.redisUrl, LOG_LEVEL: options.logLevel ?? 'info' },
+  });
+}
+
+/** Samples a process's RSS every `everyMs` until stopped; returns the peak. */
+export function sampleRss(server: ServerProcess, everyMs = 200): { stop(): number } {
+  let peak = server.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, server.rss());
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, server.rss());
+    },
+  };
+}

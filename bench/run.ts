@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import { iadvizeSuite } from './iadvize';
+import { machine, Report } from './lib/report';
+import type { Suite } from './lib/suite';
+
+// `npm run bench [-- --only <suite>[,<suite>]] [--quick] [--cpu-prof]`: each figure against a
+// baseline measured in the same run, printed and written to bench/results/<time>.json.
+
+const SUITES: Suite[] = [iadvizeSuite];
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`usage: npm run bench -- [--only ${SUITES.map((s) => s.name).join('|')}] [--quick] [--cpu-prof]\n`);
+    for (const suite of SUITES) process.stdout.write(`  ${suite.name.padEnd(12)} ${suite.description}\n`);
+    return 0;
+  }
+  const wanted = values.only ? values.only.split(',').map((s) => s.trim()) : SUITES.map((s) => s.name);
+  const unknown = wanted.filter((name) => !SUITES.some((s) => s.name === name));
+  if (unknown.length) {
+    process.stderr.write(`unknown suite(s): ${unknown.join(', ')}; known: ${SUITES.map((s) => s.name).join(', ')}\n`);
+    return 2;
+  }
+  const report = new Report();
+  const m = machine();
+  report.log(`botgate bench ${values.quick ? '(quick: smoke-test durations, not publishable) ' : ''}— ${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}`);
+  const gatewayNodeFlags = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : [];
+  const failed: string[] = [];
+  for (const suite of SUITES.filter((s) => wanted.includes(s.name))) {
+    report.log(`\n== ${suite.name}: ${suite.description}`);
+    try {
+      await suite.run({ report, quick: values.quick ?? false, gatewayNodeFlags });
+    } catch (error) {
+      failed.push(suite.name);
+      report.log(`suite ${suite.name} failed: ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+  const file = report.write({ quick: values.quick, only: wanted, failedSuites: failed, log: report.lines });
+  const misses = report.figures.filter((f) => !f.pass);
+  report.log(`\n${report.figures.length} figures, ${misses.length} missing their target${misses.length ? `: ${misses.map((f) => `${f.suite}/${f.name}`).join(', ')}` : ''}`);
+  report.log(`results: ${file}`);
+  return failed.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

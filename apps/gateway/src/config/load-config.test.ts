@@ -140,7 +140,7 @@ router: { fallbackText: "\${FALLBACK:-Oops}" }
     const env = { SHOP_SECRET: 'a-long-enough-secret', PORT: '3001', REDIS_URL: 'redis://other:6380', LOG_LEVEL: 'debug', BOTGATE_ROLE: 'worker' };
     const { config } = loadConfig({ file, env });
     expect(config.server.port).toBe(3001);
-    expect(config.redis).toEqual({ url: 'redis://other:6380', prefix: 'test' });
+    expect(config.redis).toEqual({ url: 'redis://other:6380', prefix: 'test', lockDurationMs: 30_000, stalledIntervalMs: 30_000, leaseMs: 30_000 });
     expect(config.logLevel).toBe('debug');
     expect(config.role).toBe('worker');
     expect(issuesOf(() => loadConfig({ file, env: { ...env, PORT: 'eighty', BOTGATE_ROLE: 'chef' } }))).toEqual([

@@ -35,6 +35,14 @@ export const RedisOptions = section(
     /** Absent: the embedded in-memory driver (one process, state lost on restart). */
     url: Type.Optional(Type.String({ minLength: 1 })),
     prefix: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$', default: 'botgate' }),
+    /**
+     * Crash recovery: a worker process that dies keeps its conversations' drain jobs until its
+     * job lock expires and another worker's stalled check (every stalledIntervalMs) takes them
+     * back, then the per-conversation lease must expire. Worst case ≈ lock + interval + lease.
+     */
+    lockDurationMs: Type.Integer({ minimum: 500, maximum: 600_000, default: 30_000 }),
+    stalledIntervalMs: Type.Integer({ minimum: 250, maximum: 600_000, default: 30_000 }),
+    leaseMs: Type.Integer({ minimum: 500, maximum: 600_000, default: 30_000 }),
   },
   'storage and queues',
 );

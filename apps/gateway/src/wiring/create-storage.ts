@@ -14,6 +14,9 @@ export function createStorage(config: Pick<GatewayConfig, 'redis' | 'router'>, l
       // Lane item ids are the inbound dedupe: remember them as long as vendors may retry.
       laneSeenTtlMs: config.router.inboundDedupeTtlMs,
       concurrency: config.router.workerConcurrency,
+      leaseMs: config.redis.leaseMs,
+      lockDurationMs: config.redis.lockDurationMs,
+      stalledIntervalMs: config.redis.stalledIntervalMs,
     });
   }
   logger.warn('no REDIS_URL: using the in-memory driver; all state is lost on restart and only one process can run');

@@ -25,6 +25,14 @@ export interface RedisDriverOptions {
   concurrency?: number;
   /** Per-key lease held while a lane is drained, renewed every third. Default 30 s. */
   leaseMs?: number;
+  /**
+   * BullMQ job lock of a worker (renewed every half). A process that dies (SIGKILL, OOM) keeps
+   * its drain jobs active until the lock expires, so this bounds how long its lanes wait for
+   * another process. Default 30 s (BullMQ's).
+   */
+  lockDurationMs?: number;
+  /** How often each worker looks for jobs whose lock expired (stalled). Default 30 s (BullMQ's). */
+  stalledIntervalMs?: number;
   /** Delays when a lane handler throws, by attempt (last repeats). Default 1 s, 5 s, 30 s, 2 min. */
   errorBackoffMs?: readonly number[];
   /** How long a producer call waits for the very first connection. Default 5 s. */
@@ -79,6 +87,8 @@ export function createRedisDriver(options: RedisDriverOptions): RedisStorageDriv
       )),
     seenTtlMs: options.laneSeenTtlMs ?? DAY_MS,
     leaseMs: options.leaseMs ?? 30_000,
+    lockDurationMs: options.lockDurationMs ?? 30_000,
+    stalledIntervalMs: options.stalledIntervalMs ?? 30_000,
     leaseBusyDelayMs: 500,
     errorBackoffMs: options.errorBackoffMs ?? DEFAULT_ERROR_BACKOFF_MS,
     defaultConcurrency: options.concurrency ?? 32,

@@ -27,6 +27,10 @@ export interface RedisWorkQueueOptions {
   logger: Logger;
   seenTtlMs: number;
   leaseMs: number;
+  /** BullMQ lockDuration of lane and scheduled workers. */
+  lockDurationMs: number;
+  /** BullMQ stalledInterval of lane and scheduled workers. */
+  stalledIntervalMs: number;
   leaseBusyDelayMs: number;
   errorBackoffMs: readonly number[];
   defaultConcurrency: number;
@@ -162,6 +166,8 @@ export class RedisWorkQueue implements WorkQueue {
     const { keys, logger, leaseMs, leaseBusyDelayMs, errorBackoffMs } = this.options;
     const connection = this.options.workerConnection();
     const concurrency = options.concurrency ?? this.options.defaultConcurrency;
+    // Recovery after a crash takes up to lockDuration + stalledInterval (then the lease TTL).
+    const timing = { lockDuration: this.options.lockDurationMs, stalledInterval: this.options.stalledIntervalMs };
     const drainer = new LaneDrainer({ redis: connection, keys, handlers, logger, leaseMs, leaseBusyDelayMs, errorBackoffMs });
     this.drainer = drainer;
     for (const lane of LANES) {
@@ -172,12 +178,13 @@ export class RedisWorkQueue implements WorkQueue {
           connection,
           prefix: keys.bull,
           concurrency,
+          ...timing,
           maxStalledCount: 1_000,
         }),
       );
     }
     this.workers.push(
-      new Worker<ScheduledJob>(SCHEDULED_QUEUE, (job) => this.fire(handlers, job), { connection, prefix: keys.bull, concurrency }),
+      new Worker<ScheduledJob>(SCHEDULED_QUEUE, (job) => this.fire(handlers, job), { connection, prefix: keys.bull, concurrency, ...timing }),
     );
     for (const worker of this.workers) {
       worker.on('error', (error) => logger.warn('bullmq worker error', { queue: worker.name, error: error.message }));

@@ -1,12 +1,15 @@
 import { parseArgs } from 'node:util';
 import { iadvizeSuite } from './iadvize';
+import { imiconnectSuite } from './imiconnect';
+import { redisMemorySuite } from './redis-memory';
+import { schedulerSuite } from './scheduler';
 import { machine, Report } from './lib/report';
 import type { Suite } from './lib/suite';
 
 // `npm run bench [-- --only <suite>[,<suite>]] [--quick] [--cpu-prof]`: each figure against a
 // baseline measured in the same run, printed and written to bench/results/<time>.json.
 
-const SUITES: Suite[] = [iadvizeSuite];
+const SUITES: Suite[] = [iadvizeSuite, imiconnectSuite, schedulerSuite, redisMemorySuite];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { startRedisServer } from '@botgate/testkit';
+import { incomingMessage, startImiconnectInboundServer, type ReceivedPost } from '../packages/testkit/src/imiconnect';
+import { createPoster } from './lib/http-client';
+import { runLoad, warmUp, type LoadRequest, type LoadResult, type LoadSettings } from './lib/load';
+import { REPO_ROOT, sampleRss, startBareExpress, startGateway } from './lib/processes';
+import { describeLoad, fmt } from './lib/report';
+import { mean, roundsFor, type Suite, type SuiteContext } from './lib/suite';
+
+// IMIconnect: webhook ack throughput vs the bare express JSON route, then end-to-end messages
+// delivered per second to the simulator's inbound URL (echo bot: one 1001 per message), with
+// per-conversation order checked and nothing lost.
+
+const TOKEN = 'vt-bench-imiconnect';
+const INTEGRATION = 'acme-bench';
+const ACK_CONVERSATIONS = 1000;
+
+function webhookRequests(prefix: string, path: string): LoadRequest {
+  let i = 0;
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
+  return {
+    method: 'POST',
+    next() {
+      const n = i++;
+      const body = JSON.stringify(incomingMessage({ conversationId: `${prefix}-${n % ACK_CONVERSATIONS}`, userId: `u-${n % ACK_CONVERSATIONS}`, messageId: `${prefix}-m${n}`, message: `a-${n}` }));
+      return { path, headers, body };
+    },
+  };
+}
+
+/** Per conversation: the echo texts must come back as e-0, e-1, … with no gap, repeat or swap. */
+class OrderCheck {
+  private readonly last = new Map<string, number>();
+  delivered = 0;
+  outOfOrder = 0;
+  duplicates = 0;
+  lastAt = 0;
+
+  constructor(private readonly prefix: string) {}
+
+  see(post: ReceivedPost): void {
+    const conversation = String(post.body.conversation_id ?? '');
+    if (!conversation.startsWith(this.prefix)) return;
+    const match = /^echo e-(\d+)$/.exec(String(post.body.message ?? ''));
+    if (!match) return;
+    const seq = Number(match[1]);
+    const previous = this.last.get(conversation) ?? -1;
+    if (seq === previous) this.duplicates++;
+    else if (seq !== previous + 1) this.outOfOrder++;
+    if (seq > previous) this.last.set(conversation, seq);
+    this.delivered++;
+    this.lastAt = post.receivedAt;
+  }
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+export const imiconnectSuite: Suite = {
+  name: 'imiconnect',
+  description: 'IMIconnect webhook ack vs bare express; end-to-end delivered/s with order checked',
+  async run(ctx: SuiteContext) {
+    const { report } = ctx;
+    const redis = await startRedisServer();
+    const inbound = await startImiconnectInboundServer();
+    let accepted = 0;
+    inbound.onAccepted(() => accepted++);
+    const bare = await startBareExpress();
+    const gateway = await startGateway(
+      {
+        bots: [{ type: 'scenario', file: join(REPO_ROOT, 'bench/scenarios/echo.yaml') }],
+        channels: {
+          imiconnect: {
+            integrations: [{ id: INTEGRATION, tenant: 'acme', asset: 'livechat-1', botId: 'echo', verificationToken: TOKEN, inboundUrl: inbound.url }],
+          },
+        },
+      },
+      { redisUrl: redis.url, nodeFlags: ctx.gatewayNodeFlags },
+    );
+    const poster = createPoster(50);
+    try {
+      const runId = randomUUID().slice(0, 8);
+      const settings: LoadSettings = { connections: 50, durationSec: ctx.quick ? 4 : 10, maxRequests: ctx.quick ? 200_000 : 1_000_000 };
+      report.log(
+        `imiconnect ack load: autocannon ${settings.connections} connections, ${settings.durationSec} s per run, ${roundsFor(ctx)} round(s); ` +
+          `"Incoming message" events over ${ACK_CONVERSATIONS} conversations, bearer token; gateway role all (the workers deliver the backlog meanwhile), echo scenario.`,
+      );
+      const webhook = `/imiconnect/${INTEGRATION}`;
+      let gwAcked = 0;
+      const gwAck = webhookRequests(`ack-${runId}`, webhook);
+      const bareAck = webhookRequests(`bare-${runId}`, '/json');
+      await warmUp(bare.url, bareAck, settings, ctx.quick ? 2 : 3);
+      const warm = await runLoad(gateway.url, gwAck, { ...settings, durationSec: ctx.quick ? 2 : 3 });
+      gwAcked += warm.ok;
+      const results: Record<'bare' | 'gw', LoadResult[]> = { bare: [], gw: [] };
+      let peakRss = 0;
+      for (let round = 1; round <= roundsFor(ctx); round++) {
+        results.bare.push(await runLoad(bare.url, bareAck, settings));
+        const rss = sampleRss(gateway);
+        const r = await runLoad(gateway.url, gwAck, settings);
+        peakRss = Math.max(peakRss, rss.stop());
+        gwAcked += r.ok;
+        results.gw.push(r);
+        report.log(`round ${round}:`);
+        report.log(describeLoad('bare express POST /json', results.bare.at(-1)!));
+        report.log(describeLoad(`gateway POST ${webhook}`, r));
+      }
+      const ack = mean(results.gw.map((r) => r.rps));
+      const ackBase = mean(results.bare.map((r) => r.rps));
+      const ackFailures = results.gw.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
+      report.add({
+        suite: 'imiconnect',
+        name: 'webhook ack',
+        value: ack,
+        unit: 'req/s',
+        baseline: ackBase,
+        ratio: ack / ackBase,
+        p50Ms: Math.max(...results.gw.map((r) => r.p50)),
+        p99Ms: Math.max(...results.gw.map((r) => r.p99)),
+        target: '≥ 0.5x',
+        pass: ack / ackBase >= 0.5 && ackFailures === 0,
+        notes: `failed requests ${ackFailures}`,
+      });
+
+      // Every acknowledged event of the ack runs must come out once: the backlog drains first.
+      const backlogStarted = Date.now();
+      const drained = await waitFor(() => accepted >= gwAcked, ctx.quick ? 60_000 : 180_000);
+      report.log(
+        `  ack-run backlog: ${accepted} of ${gwAcked} acknowledged events delivered ${drained ? '' : '(TIMED OUT) '}` +
+          `${fmt((Date.now() - backlogStarted) / 1000)} s after the last ack run`,
+      );
+
+      // End to end: our own loop so each conversation's messages are sent one after the other.
+      const conversations = ctx.quick ? 200 : 500;
+      const perConversation = ctx.quick ? 10 : 20;
+      const total = conversations * perConversation;
+      const prefix = `e2e-${runId}`;
+      const check = new OrderCheck(prefix);
+      const off = inbound.onAccepted((post) => check.see(post));
+      report.log(
+        `imiconnect end to end: ${total} messages = ${conversations} conversations × ${perConversation}, 50 senders, ` +
+          `each conversation's messages sent one after the other (next after the ack); delivered = 1001 posts accepted by the inbound simulator.`,
+      );
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
+      const started = Date.now();
+      const deadline = started + (ctx.quick ? 60_000 : 180_000);
+      let refused = 0;
+      const rss = sampleRss(gateway);
+      // Conversation c is owned by sender c % 50: its messages go out in order, one at a time.
+      await Promise.all(
+        Array.from({ length: 50 }, async (_, sender) => {
+          for (let seq = 0; seq < perConversation; seq++) {
+            for (let c = sender; c < conversations; c += 50) {
+              if (Date.now() > deadline) return;
+              const body = JSON.stringify(incomingMessage({ conversationId: `${prefix}-${c}`, userId: `eu-${c}`, messageId: `${prefix}-${c}-${seq}`, message: `e-${seq}` }));
+              const status = await poster.post(`${gateway.url}${webhook}`, body, headers).catch(() => 0);
+              if (status !== 200) refused++;
+            }
+          }
+        }),
+      );
+      const sentAt = Date.now();
+      const complete = await waitFor(() => check.delivered >= total, Math.max(1000, deadline - Date.now()));
+      peakRss = Math.max(peakRss, rss.stop());
+      off();
+      const seconds = ((complete ? check.lastAt : Date.now()) - started) / 1000;
+      const delivered = check.delivered / seconds;
+      const lost = total - check.delivered + check.duplicates;
+      report.log(
+        `  sent ${total} in ${fmt((sentAt - started) / 1000)} s (${fmt(total / ((sentAt - started) / 1000))} acks/s, ${refused} refused); ` +
+          `delivered ${check.delivered} in ${fmt(seconds)} s; out of order ${check.outOfOrder}, duplicates ${check.duplicates}`,
+      );
+      report.add({
+        suite: 'imiconnect',
+        name: 'end-to-end delivered',
+        value: delivered,
+        unit: 'msg/s',
+        baseline: ack,
+        ratio: delivered / ack,
+        target: '≥ 3,000 msg/s, order kept, nothing lost',
+        pass: delivered >= 3000 && complete && check.outOfOrder === 0 && check.duplicates === 0 && refused === 0,
+        notes: `baseline = this run's webhook ack rate; missing ${Math.max(0, lost)}, out of order ${check.outOfOrder}, duplicates ${check.duplicates}`,
+      });
+      report.add({
+        suite: 'imiconnect',
+        name: 'gateway RSS under load',
+        value: peakRss / 2 ** 20,
+        unit: 'MB',
+        target: '≤ 250 MB',
+        pass: peakRss / 2 ** 20 <= 250,
+        notes: 'peak VmRSS of the gateway process during the ack and end-to-end runs',
+      });
+    } finally {
+      poster.close();
+      await gateway.stop();
+      await bare.stop();
+      await inbound.close();
+      await redis.stop();
+    }
+  },
+};

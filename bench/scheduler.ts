@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { InboundEvent, ScheduledJob } from '@botgate/core';
+import { createRedisDriver } from '@botgate/redis';
+import { startRedisServer } from '@botgate/testkit';
+import { percentile } from './lib/report';
+import type { Suite, SuiteContext } from './lib/suite';
+
+// Scheduled-message lateness: N delayed jobs through the Redis WorkQueue (BullMQ delayed jobs),
+// lateness = the moment the scheduled handler runs − runAt. Baseline: a plain setTimeout for
+// each runAt in the same process at the same time (what the event loop alone gives).
+
+function timerEventFor(id: string, conversationId: string): InboundEvent {
+  return {
+    id,
+    channel: { vendor: 'bench', connector: 'bench', tenant: 'bench', externalId: conversationId },
+    type: 'timer',
+    author: 'system',
+    at: new Date().toISOString(),
+    timer: { kind: 'actions', version: 0, turn: 0 },
+  } as InboundEvent;
+}
+
+export const schedulerSuite: Suite = {
+  name: 'scheduler',
+  description: 'scheduled-message lateness (BullMQ delayed jobs via the WorkQueue) vs setTimeout',
+  async run(ctx: SuiteContext) {
+    const { report } = ctx;
+    const redis = await startRedisServer();
+    const storage = createRedisDriver({ url: redis.url, prefix: `bench-sched-${randomUUID().slice(0, 8)}` });
+    const count = ctx.quick ? 500 : 3000;
+    const spreadMs = ctx.quick ? 2000 : 6000;
+    const leadMs = 1500;
+    const lateness: number[] = [];
+    const timerLateness: number[] = [];
+    let done: () => void = () => undefined;
+    const allFired = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await storage.queue.startWorkers(
+        {
+          lane: async () => ({ kind: 'done' }),
+          scheduled: async (job: ScheduledJob) => {
+            lateness.push(Date.now() - job.runAt);
+            if (lateness.length === count) done();
+          },
+        },
+        { concurrency: 16 },
+      );
+      report.log(
+        `scheduler load: ${count} delayed jobs over ${count / 100} conversations, runAt spread evenly over ${spreadMs} ms starting ${leadMs} ms after scheduling ` +
+          `(≈${Math.round((count / spreadMs) * 1000)} fires/s), worker concurrency 16; baseline: one setTimeout per runAt in the bench process.`,
+      );
+      const start = Date.now() + leadMs;
+      for (let i = 0; i < count; i++) {
+        const runAt = start + Math.floor((i * spreadMs) / count);
+        const id = `job-${i}`;
+        const conversationId = `c-${i % Math.max(1, count / 100)}`;
+        await storage.queue.schedule({ id, conversationId, runAt, event: timerEventFor(id, conversationId) });
+        setTimeout(() => timerLateness.push(Date.now() - runAt), Math.max(0, runAt - Date.now()));
+      }
+      const scheduledBy = Date.now();
+      if (scheduledBy > start) report.log(`  warning: scheduling took until ${scheduledBy - start} ms after the first runAt`);
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, leadMs + spreadMs + 30_000).unref());
+      await Promise.race([allFired, timeout]);
+      const p50 = percentile(lateness, 50);
+      const p99 = percentile(lateness, 99);
+      const base99 = percentile(timerLateness, 99);
+      report.log(
+        `  fired ${lateness.length}/${count}; lateness p50 ${p50} ms, p99 ${p99} ms, max ${Math.max(...lateness)} ms; ` +
+          `setTimeout baseline p50 ${percentile(timerLateness, 50)} ms, p99 ${base99} ms`,
+      );
+      report.add({
+        suite: 'scheduler',
+        name: 'scheduled-message lateness p99',
+        value: p99,
+        unit: 'ms',
+        baseline: base99,
+        ratio: p99 / Math.max(1, base99),
+        p50Ms: p50,
+        p99Ms: p99,
+        target: 'p99 ≤ 50 ms, every job fired',
+        pass: p99 <= 50 && lateness.length === count,
+        notes: `baseline = setTimeout lateness p99 in the same process (ratio divides by max(1 ms, baseline)); fired ${lateness.length}/${count}`,
+      });
+    } finally {
+      await storage.close();
+      await redis.stop();
+    }
+  },
+};

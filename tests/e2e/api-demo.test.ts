@@ -35,10 +35,10 @@ describe.each(drivers)('API channel e2e with the demo scenario (%s driver)', (dr
   it('plays the whole demo: every content type, captures, handover with fallback, close', async () => {
     const visitor = new ApiVisitor(baseUrl);
     await visitor.open();
-    // Opening is a `start` event: the scenario plays its start step, the menu.
+    // Opening is a `start` event: the scenario plays its first messages, a greeting and the menu.
     const greeting = await visitor.untilType('quickReplies');
-    expect(contentTypes(greeting)).toEqual(['quickReplies']);
-    expect(texts(greeting)[0]).toBe('How can I help you today?');
+    expect(contentTypes(greeting)).toEqual(['text', 'quickReplies']);
+    expect(texts(greeting)).toEqual(["👋 Hi! I'm the **Acme store assistant**.", 'How can I help you today?']);
 
     // Order tracking: a bad email is refused, a good one and an order number are captured.
     await visitor.pick('track');
@@ -103,7 +103,7 @@ describe.each(drivers)('API channel e2e with the demo scenario (%s driver)', (dr
         text += decoder.decode(value, { stream: true });
       }
     };
-    await seen(/id: 1\nevent: action\ndata: .*"quickReplies"/);
+    await seen(/id: 2\nevent: action\ndata: .*"quickReplies"/);
     await seen(/event: state\ndata: \{"conversationId":"[^"]+","state":"bot"\}/);
     await visitor.pick('returns');
     await seen(/event: action\ndata: .*"application\/pdf"/);

@@ -69,6 +69,13 @@ describe('ScenarioBot turns', () => {
     expect(texts(await chat.event('start'))).toEqual(['Hello Ada', 'Pick one']);
   });
 
+  it('opens with the first messages when the scenario has them, then handles answers in the start step', async () => {
+    const withGreeting = new ScenarioBot(parseScenario(`${YAML.replace('fallback: ["Global', 'firstMessages: ["Welcome to the shop", { type: quickReplies, text: "Pick one", replies: [{ label: Orders, value: orders }] }]\nfallback: ["Global')}`, 'greeting.yaml'));
+    const chat = new ConversationDriver(withGreeting);
+    expect(texts(await chat.event('start'))).toEqual(['Welcome to the shop', 'Pick one']);
+    expect(texts(await chat.pick('orders'))).toEqual(['Your email?']);
+  });
+
   it('matches quick-reply values by postback, typed value, typed label and list number', async () => {
     for (const input of [(c: ConversationDriver) => c.pick('orders'), (c: ConversationDriver) => c.say(' ORDERS '), (c: ConversationDriver) => c.say('1.')]) {
       const chat = new ConversationDriver(bot);

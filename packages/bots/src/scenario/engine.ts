@@ -56,7 +56,14 @@ export function runScenarioTurn(scenario: Scenario, input: BotTurnInput): BotTur
   switch (event.type) {
     case 'start':
       turn.state = freshState(scenario, state.vars);
-      enter(turn, scenario.start);
+      if (scenario.file.firstMessages) {
+        // A chat that opens (web chat, takeover) shows what iAdvize shows before the visitor
+        // writes: the first messages; the answers are then handled by the start step.
+        say(turn, scenario.file.firstMessages);
+        turn.state = { ...turn.state, step: scenario.start, retries: 0 };
+      } else {
+        enter(turn, scenario.start);
+      }
       break;
     case 'message':
     case 'postback': {

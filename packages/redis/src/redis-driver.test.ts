@@ -61,6 +61,27 @@ describe('redis driver', () => {
     }
   });
 
+  it('keeps a record namespace index no larger than its live records, even if never listed', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const driver = createRedisDriver({ url, prefix });
+    const redis = new Redis(url);
+    try {
+      for (let i = 0; i < 50; i++) await driver.records.put('outbox', `c${i}`, { i }, 20);
+      await driver.records.put('outbox', 'kept', { kept: true });
+      const started = Date.now();
+      while ((await redis.exists(`${prefix}:rec:outbox:c49`)) === 1) {
+        if (Date.now() - started > 5000) throw new Error('records did not expire');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await driver.records.put('outbox', 'fresh', { fresh: true }, 60_000);
+      expect(await redis.zcard(`${prefix}:rec-index:outbox`)).toBe(2);
+      expect((await driver.records.list('outbox')).map((r) => r.key)).toEqual(['fresh', 'kept']);
+    } finally {
+      await driver.close();
+      await redis.quit();
+    }
+  });
+
   it('fails fast with UnavailableError when Redis is unreachable', async () => {
     const driver = createRedisDriver({ url: 'redis://127.0.0.1:1', prefix: `t-${randomUUID()}`, connectTimeoutMs: 300 });
     try {

@@ -43,7 +43,9 @@ export async function dlqCommand(options: DlqCommandOptions, io: CommandIo): Pro
       else letters.forEach((letter) => io.out(describeLetter(letter)));
       return 0;
     }
-    const ids = options.all ? (await storage.queue.deadLetters(options.limit ?? 10_000)).map((l) => l.id) : [options.id ?? ''];
+    // deadLetters() lists newest first; replay oldest first, so that each conversation's lane
+    // gets its dead letters back in the order they were meant to go out.
+    const ids = options.all ? (await storage.queue.deadLetters(options.limit ?? 10_000)).map((l) => l.id).reverse() : [options.id ?? ''];
     let missing = 0;
     for (const id of ids) {
       if (await storage.queue.replay(id)) io.out(`replayed ${id}`);

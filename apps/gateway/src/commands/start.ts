@@ -49,13 +49,16 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo, 
     for (const line of describeError(error)) io.err(line);
     return 1;
   }
-  const { config, source, demoToken } = loaded;
+  const { config, source, demoToken, demoAdminPassword } = loaded;
   const logger = createLogger(config.logLevel, { defaultMeta: { service: 'botgate', role: config.role, pid: process.pid } });
   logger.info('configuration loaded', { source });
   if (demoToken) {
     // Logged in the message on purpose (meta keys named like "token" are redacted): the demo is
     // unusable without it, and it is made up fresh on every start.
     logger.warn(`embedded demo configuration: not for production. API channel demo token: ${demoToken}`);
+  }
+  if (demoAdminPassword) {
+    logger.warn(`embedded demo configuration: /admin user "admin", password: ${demoAdminPassword} (made up for this run)`);
   }
   let gateway: Gateway;
   try {

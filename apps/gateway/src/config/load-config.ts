@@ -25,6 +25,8 @@ export interface LoadedConfig {
   source: string;
   /** Set when the embedded default made up an API channel token (logged at start). */
   demoToken?: string;
+  /** Set with demoToken: the made-up password of the demo's `admin` dashboard user. */
+  demoAdminPassword?: string;
 }
 
 function readYaml(file: string, issues: ValidationIssue[]): unknown {
@@ -103,12 +105,14 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const issues: ValidationIssue[] = [];
   let raw: unknown;
   let demoToken: string | undefined;
+  let demoAdminPassword: string | undefined;
   if (file) {
     raw = readYaml(file, issues);
   } else {
     const fallback = embeddedDefaultConfig();
     raw = fallback.raw;
     demoToken = fallback.demoToken;
+    demoAdminPassword = fallback.demoAdminPassword;
   }
   const source = file ? resolve(file) : 'embedded default';
   const fail = (): never => {
@@ -129,5 +133,5 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   checkConsistency(config, issues);
   if (issues.length) fail();
   resolvePaths(config, file ? dirname(resolve(file)) : process.cwd());
-  return demoToken === undefined ? { config, source } : { config, source, demoToken };
+  return demoToken === undefined ? { config, source } : { config, source, demoToken, ...(demoAdminPassword ? { demoAdminPassword } : {}) };
 }

@@ -2,6 +2,8 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { DEFAULT_ROUTER_POLICY } from '@botgate/core';
 import { ImiconnectIntegrationSchema } from '@botgate/imiconnect';
 import { AivoDeskConfigSchema } from '@botgate/aivo';
+import { AdminOptions } from '../admin/admin-config';
+import { MetricsOptions } from '../metrics/metrics-config';
 
 // The gateway's one configuration file. Defaults live in the schema (ajv fills them in), so the
 // type below is what the rest of the app sees after validation: every defaulted field is set.
@@ -190,8 +192,6 @@ export const DesksOptions = section(
   'agent desks (Aivo Live schema: @botgate/aivo)',
 );
 
-// The ops dashboard validates its own section too.
-export const AdminOptions = Type.Optional(Type.Unknown({ description: 'validated by the admin module' }));
 
 export const GatewayConfig = Type.Object(
   {
@@ -203,7 +203,9 @@ export const GatewayConfig = Type.Object(
     router: RouterOptions,
     channels: ChannelsOptions,
     desks: DesksOptions,
-    admin: AdminOptions,
+    /** The ops dashboard; absent: no /admin (schema: ../admin/admin-config). */
+    admin: Type.Optional(AdminOptions),
+    metrics: MetricsOptions,
   },
   { additionalProperties: false },
 );

@@ -2,6 +2,10 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger, StorageDriver } from '@botgate/core';
 import type { GatewayConfig } from '../config/schema';
+import { recordHttpMetrics, tagMountPath } from '../metrics/http-metrics';
+import { createMetricsRoutes } from '../metrics/metrics-routes';
+import type { PrometheusMetrics } from '../metrics/prometheus-metrics';
+import { createOpenApiRoutes } from '../openapi/openapi-routes';
 import { createHealthRoutes } from './health-routes';
 import { jsonErrorHandler, notFoundHandler } from './json-errors';
 
@@ -23,6 +27,12 @@ export interface GatewayAppDeps {
   mounts?: RouteMount[];
   workersRunning?: () => boolean;
   draining?: () => boolean;
+  /** Request metrics on every route; GET /metrics unless `serve` is false. */
+  metrics?: { registry: PrometheusMetrics; serve: boolean; bearerToken?: string };
+  /** The ops dashboard (roles api / all, when configured), mounted at /admin. */
+  admin?: RequestHandler;
+  /** The OpenAPI document served at /openapi.json. */
+  openapi?: () => object;
 }
 
 function logRequests(logger: Logger): RequestHandler {
@@ -43,6 +53,7 @@ export function createGatewayApp(config: Pick<GatewayConfig, 'server' | 'role'>,
   app.set('trust proxy', config.server.trustProxy);
   app.use(helmet());
   app.use(logRequests(deps.logger));
+  if (deps.metrics) app.use(recordHttpMetrics(deps.metrics.registry));
   app.use(
     createHealthRoutes({
       storage: deps.storage,
@@ -51,8 +62,11 @@ export function createGatewayApp(config: Pick<GatewayConfig, 'server' | 'role'>,
       draining: deps.draining ?? (() => false),
     }),
   );
-  for (const mount of deps.mounts ?? []) app.use(mount.path, mount.handler);
-  if (deps.apiChannel) app.use('/api/v1', deps.apiChannel);
+  if (deps.metrics?.serve) app.use(createMetricsRoutes(deps.metrics.registry, { bearerToken: deps.metrics.bearerToken }));
+  if (deps.openapi) app.use(createOpenApiRoutes(deps.openapi));
+  for (const mount of deps.mounts ?? []) app.use(mount.path, tagMountPath(mount.path), mount.handler);
+  if (deps.apiChannel) app.use('/api/v1', tagMountPath('/api/v1'), deps.apiChannel);
+  if (deps.admin) app.use('/admin', tagMountPath('/admin'), deps.admin);
   app.use(notFoundHandler);
   app.use(jsonErrorHandler(deps.logger));
   return app;

@@ -5,6 +5,7 @@ import {
   type BotClient,
   type ChannelConnector,
   type Logger,
+  type Metrics,
   type Router,
   type StorageDriver,
 } from '@botgate/core';
@@ -59,15 +60,15 @@ function iadvizeSection(raw: unknown): IadvizeConnectorOptions | null {
  * Builds bots, the router and every channel and desk from a validated config, over the given
  * storage. Starts nothing: check-config runs exactly this to prove a config would start.
  */
-export async function assembleGateway(config: GatewayConfig, deps: { storage: StorageDriver; logger: Logger }): Promise<GatewayParts> {
-  const { storage, logger } = deps;
+export async function assembleGateway(config: GatewayConfig, deps: { storage: StorageDriver; logger: Logger; metrics?: Metrics }): Promise<GatewayParts> {
+  const { storage, logger, metrics } = deps;
   const bots = await loadBots(config.bots, logger);
   // Filled after the router exists: vendor connectors need the router as their ingress, and
   // the router reads this map on every delivery.
   const connectors = new Map<string, ChannelConnector>();
   const desks = new Map<string, AgentDesk>();
   const { workerConcurrency: _concurrency, conversationTtlMs: _ttl, inboundDedupeTtlMs: _dedupe, ...policy } = config.router;
-  const router = createRouter({ storage, bots, connectors, desks, logger: logger.child({ component: 'router' }), policy });
+  const router = createRouter({ storage, bots, connectors, desks, logger: logger.child({ component: 'router' }), policy, metrics });
   const servesIntake = config.role !== 'worker';
   const mounts: RouteMount[] = [];
   const register = (connector: ChannelConnector, path: string) => {
@@ -107,7 +108,7 @@ export async function assembleGateway(config: GatewayConfig, deps: { storage: St
   const integrations = config.channels.imiconnect.integrations;
   if (integrations.length > 0) {
     imiconnect = inSection('channels.imiconnect.integrations', () =>
-      createImiconnectConnectors(integrations, { ingress: router, records: storage.records, logger, bodyLimit: `${config.server.bodyLimitBytes}b` }),
+      createImiconnectConnectors(integrations, { ingress: router, records: storage.records, logger, metrics, bodyLimit: `${config.server.bodyLimitBytes}b` }),
     );
     imiconnect.connectors.forEach((connector, i) => register(connector, `channels.imiconnect.integrations[${i}].id`));
     // The IMIconnect router serves /imiconnect/:integrationId itself.
@@ -122,7 +123,7 @@ export async function assembleGateway(config: GatewayConfig, deps: { storage: St
   let aivo: AivoDesks | undefined;
   if (config.desks.aivo.length > 0) {
     const built = inSection('desks.aivo', () =>
-      createAivoDesks(config.desks.aivo, { router, records: storage.records, logger, bodyLimit: `${config.server.bodyLimitBytes}b` }),
+      createAivoDesks(config.desks.aivo, { router, records: storage.records, logger, metrics, bodyLimit: `${config.server.bodyLimitBytes}b` }),
     );
     built.desks.forEach((desk, name) => desks.set(name, desk));
     // The Aivo router serves /aivo/:deskId/events itself.

@@ -2,8 +2,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger, StorageDriver } from '@botgate/core';
+import type { RedisStorageDriver } from '@botgate/redis';
 import type { GatewayConfig } from '../config/schema';
 import { createGatewayApp } from '../http/create-gateway-app';
+import { PrometheusMetrics } from '../metrics/prometheus-metrics';
+import { registerQueueCollectors } from '../metrics/queue-collectors';
+import { createOpsSurfaces } from './create-ops-surfaces';
 import { assembleGateway, type GatewayParts } from './assemble-gateway';
 import { createStorage } from './create-storage';
 
@@ -11,6 +15,8 @@ export interface Gateway {
   readonly config: GatewayConfig;
   readonly parts: GatewayParts;
   readonly app: Express;
+  /** This process's Prometheus registry (also behind GET /metrics). */
+  readonly metrics: PrometheusMetrics;
   /** Starts workers (roles worker / all) and the HTTP server; resolves once listening. */
   start(): Promise<AddressInfo>;
   /**
@@ -52,9 +58,11 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
 export async function createGateway(config: GatewayConfig, deps: CreateGatewayDeps): Promise<Gateway> {
   const logger = deps.logger;
   const storage = deps.storage ?? createStorage(config, logger);
+  const metrics = new PrometheusMetrics({ logger: logger.child({ component: 'metrics' }), defaultMetrics: config.metrics.processMetrics });
+  registerQueueCollectors(metrics.registry, { queue: storage.queue, ...(storage.kind === 'redis' && 'bullQueues' in storage ? { bullQueues: () => (storage as RedisStorageDriver).bullQueues() } : {}) });
   let parts: GatewayParts;
   try {
-    parts = await assembleGateway(config, { storage, logger });
+    parts = await assembleGateway(config, { storage, logger, metrics });
   } catch (error) {
     await storage.close();
     throw error;
@@ -68,6 +76,7 @@ export async function createGateway(config: GatewayConfig, deps: CreateGatewayDe
     mounts: parts.mounts,
     workersRunning: () => workersRunning,
     draining: () => draining,
+    ...createOpsSurfaces(config, { parts, storage, metrics, logger }),
   });
   let server: Server | undefined;
   let stopping: Promise<void> | undefined;
@@ -76,6 +85,7 @@ export async function createGateway(config: GatewayConfig, deps: CreateGatewayDe
     config,
     parts,
     app,
+    metrics,
     async start() {
       await parts.startIntake();
       if (config.role !== 'api') {

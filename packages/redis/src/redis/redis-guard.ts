@@ -10,10 +10,17 @@ const STARTING = new Set(['wait', 'connecting', 'connect']);
  * hanging an HTTP request. Only the very first connection is waited for (bounded).
  */
 export class RedisGuard {
+  /** Once connected, every later connect is a reconnect after an outage: fail fast then. */
+  private connectedOnce = false;
+
   constructor(
     private readonly redis: Redis,
     private readonly readyTimeoutMs: number,
-  ) {}
+  ) {
+    redis.once('ready', () => {
+      this.connectedOnce = true;
+    });
+  }
 
   async run<T>(operation: () => Promise<T>): Promise<T> {
     await this.ready();
@@ -35,7 +42,9 @@ export class RedisGuard {
   private async ready(): Promise<void> {
     const { status } = this.redis;
     if (status === 'ready') return;
-    if (!STARTING.has(status)) throw new UnavailableError(`redis unavailable (${status})`);
+    // ioredis cycles reconnecting → connecting while Redis is away: waiting in 'connecting' then
+    // would hold an HTTP request for readyTimeoutMs (vendors time out first) instead of a 503.
+    if (this.connectedOnce || !STARTING.has(status)) throw new UnavailableError(`redis unavailable (${status})`);
     if (status === 'wait') this.redis.connect().catch(() => undefined);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => finish(new UnavailableError('redis unavailable: not connected in time')), this.readyTimeoutMs);

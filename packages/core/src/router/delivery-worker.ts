@@ -37,30 +37,38 @@ export async function handleOutboxItem(ctx: RouterContext, item: LaneItem<unknow
   const started = ctx.clock.now();
   try {
     await perform(ctx, delivery, conversation);
-    ctx.breakers.success(target);
-    ctx.metrics.count('botgate_deliveries_total', { target, outcome: 'sent' });
-    ctx.metrics.observe('botgate_delivery_seconds', { target }, (ctx.clock.now() - started) / 1000);
-    await ctx.storage.conversations.setDeliveryStatus(delivery.conversationId, delivery.id, 'sent');
-    return { kind: 'done' };
   } catch (error) {
-    const message = (error as Error).message ?? String(error);
-    if (error instanceof RateLimitedError) {
-      ctx.metrics.count('botgate_deliveries_total', { target, outcome: 'rate_limited' });
-      return { kind: 'pause', delayMs: Math.max(error.retryAfterMs, 100), reason: message };
-    }
-    if (error instanceof PermanentDeliveryError) {
-      // The vendor answered, so it is up: a refusal says nothing about its health.
-      ctx.breakers.success(target);
-      return dead(ctx, delivery, target, `refused: ${message}`);
-    }
-    ctx.breakers.failure(target, message);
-    const policy = retryPolicyFor(ctx, delivery);
-    const attempt = item.attempts + 1;
-    if (attempt >= policy.attempts) return dead(ctx, delivery, target, `gave up after ${attempt} attempts: ${message}`);
-    ctx.metrics.count('botgate_deliveries_total', { target, outcome: 'retry' });
-    ctx.logger.warn('delivery failed, will retry', { conversationId: delivery.conversationId, deliveryId: delivery.id, target, attempt, reason: message });
-    return { kind: 'retry', delayMs: retryDelay(policy, attempt), error: message };
+    return failed(ctx, delivery, target, item, error);
   }
+  ctx.breakers.success(target);
+  ctx.metrics.count('botgate_deliveries_total', { target, outcome: 'sent' });
+  ctx.metrics.observe('botgate_delivery_seconds', { target }, (ctx.clock.now() - started) / 1000);
+  // The vendor has it: a timeline write that fails now (Redis away) must not turn into a retry,
+  // which would send it twice, nor count against the vendor's breaker.
+  await ctx.storage.conversations.setDeliveryStatus(delivery.conversationId, delivery.id, 'sent').catch((error: unknown) => {
+    ctx.logger.warn('delivery sent but its status was not recorded', { conversationId: delivery.conversationId, deliveryId: delivery.id, target, reason: (error as Error).message });
+  });
+  return { kind: 'done' };
+}
+
+async function failed(ctx: RouterContext, delivery: Delivery, target: string, item: LaneItem<unknown>, error: unknown): Promise<LaneOutcome> {
+  const message = (error as Error).message ?? String(error);
+  if (error instanceof RateLimitedError) {
+    ctx.metrics.count('botgate_deliveries_total', { target, outcome: 'rate_limited' });
+    return { kind: 'pause', delayMs: Math.max(error.retryAfterMs, 100), reason: message };
+  }
+  if (error instanceof PermanentDeliveryError) {
+    // The vendor answered, so it is up: a refusal says nothing about its health.
+    ctx.breakers.success(target);
+    return dead(ctx, delivery, target, `refused: ${message}`);
+  }
+  ctx.breakers.failure(target, message);
+  const policy = retryPolicyFor(ctx, delivery);
+  const attempt = item.attempts + 1;
+  if (attempt >= policy.attempts) return dead(ctx, delivery, target, `gave up after ${attempt} attempts: ${message}`);
+  ctx.metrics.count('botgate_deliveries_total', { target, outcome: 'retry' });
+  ctx.logger.warn('delivery failed, will retry', { conversationId: delivery.conversationId, deliveryId: delivery.id, target, attempt, reason: message });
+  return { kind: 'retry', delayMs: retryDelay(policy, attempt), error: message };
 }
 
 async function perform(ctx: RouterContext, delivery: Delivery, conversation: Conversation): Promise<void> {

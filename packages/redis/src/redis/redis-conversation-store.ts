@@ -27,8 +27,7 @@ export class RedisConversationStore implements ConversationStore {
   ) {}
 
   async open(ref: ChannelRef, init: () => Conversation): Promise<{ conversation: Conversation; created: boolean }> {
-    const existing = await this.findByChannel(ref);
-    if (existing) return { conversation: existing, created: false };
+    // The script finds an open conversation itself; `init` is cheap (an id and a few fields).
     const fresh = init();
     const json = JSON.stringify(fresh);
     const reply = await this.guard.run(() =>

@@ -8,6 +8,8 @@ import type Redis from 'ioredis';
  */
 export class LuaScript {
   private readonly sha: string;
+  /** How many times the server did not know the script and it was sent again with EVAL. */
+  reloads = 0;
 
   constructor(private readonly source: string) {
     this.sha = createHash('sha1').update(source).digest('hex');
@@ -18,6 +20,7 @@ export class LuaScript {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
+        this.reloads++;
         return redis.eval(this.source, keys.length, ...keys, ...args);
       }
       throw error;

@@ -68,15 +68,23 @@ export class RedisWorkQueue implements WorkQueue {
     const { producer, guard, keys, seenTtlMs } = this.options;
     const stored: LaneItem<T> = { id: item.id, data: item.data, attempts: 0, enqueuedAt: Date.now() };
     if (item.notBefore !== undefined) stored.notBefore = item.notBefore;
-    const appended = await guard.run(() =>
-      appendLaneItemScript.run(
-        producer,
-        [keys.laneSeen(lane, key, item.id), keys.lane(lane, key), keys.laneWaiting(lane)],
-        [JSON.stringify(stored), seenTtlMs],
-      ),
-    );
+    // Both commands go out together on the producer connection (one round trip instead of two).
+    // Redis runs them in the order sent, so the drain job can never see the lane before the item.
     // Ensured for duplicates too: a retried append after a failed add must still get a drainer.
-    await this.ensureDrain(lane, key);
+    const reloads = appendLaneItemScript.reloads;
+    const [appended] = await Promise.all([
+      guard.run(() =>
+        appendLaneItemScript.run(
+          producer,
+          [keys.laneSeen(lane, key, item.id), keys.lane(lane, key), keys.laneWaiting(lane)],
+          [JSON.stringify(stored), seenTtlMs],
+        ),
+      ),
+      this.ensureDrain(lane, key),
+    ]);
+    // A script unknown to the server (first call, restart) is re-sent after the drain job was
+    // added: that job may have found the lane empty, so ensure one again (deduplicated).
+    if (appendLaneItemScript.reloads !== reloads) await this.ensureDrain(lane, key);
     return appended === 1;
   }
 

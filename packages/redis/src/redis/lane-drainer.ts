@@ -3,7 +3,7 @@ import { DelayedError, type Job } from 'bullmq';
 import type { DeadLetter, LaneItem, LaneName, LaneOutcome, Logger, WorkHandlers } from '@botgate/core';
 import { errorBackoffDelay, errorMessage } from '../shared/lane-backoff';
 import { KeyLease } from './key-lease';
-import { deadLetterLaneHeadScript, popLaneHeadScript, replaceLaneHeadScript } from './lane-scripts';
+import { acquireLeaseScript, deadLetterLaneHeadScript, popLaneHeadScript, replaceLaneHeadScript } from './lane-scripts';
 import type { RedisKeys } from './redis-keys';
 
 export interface DrainJobData {
@@ -50,20 +50,25 @@ export class LaneDrainer {
 
   private async drainUnderLease({ lane, key }: DrainJobData): Promise<DrainExit> {
     const { redis, keys, leaseMs, leaseBusyDelayMs } = this.options;
-    const lease = await KeyLease.acquire(redis, keys.laneLease(lane, key), leaseMs);
+    // The head is read in the same round trip as the lease is taken: sent after the acquire on
+    // the same connection, it sees the lane as the new holder does.
+    const reloads = acquireLeaseScript.reloads;
+    const [lease, head] = await Promise.all([KeyLease.acquire(redis, keys.laneLease(lane, key), leaseMs), redis.lindex(keys.lane(lane, key), 0)]);
     if (!lease) return { kind: 'delay', until: Date.now() + leaseBusyDelayMs };
     try {
-      return await this.drain(lane, key, lease);
+      // A re-sent (NOSCRIPT) acquire ran after the read: read again under the lease.
+      const first = acquireLeaseScript.reloads === reloads ? head : await redis.lindex(keys.lane(lane, key), 0);
+      return await this.drain(lane, key, lease, first);
     } finally {
       await lease.release();
     }
   }
 
-  private async drain(lane: LaneName, key: string, lease: KeyLease): Promise<DrainExit> {
+  private async drain(lane: LaneName, key: string, lease: KeyLease, head: string | null): Promise<DrainExit> {
     const { redis, keys } = this.options;
     const laneKey = keys.lane(lane, key);
+    let raw = head;
     for (;;) {
-      const raw = await redis.lindex(laneKey, 0);
       if (raw === null) return { kind: 'finish' };
       // Stopping or lease lost: leave the rest to another drainer, immediately eligible.
       if (this.stopping || lease.lost) return { kind: 'delay', until: Date.now() };
@@ -71,9 +76,17 @@ export class LaneDrainer {
       if (item.notBefore !== undefined && item.notBefore > Date.now()) return { kind: 'delay', until: item.notBefore };
       const outcome = await this.handle(lane, key, item);
       switch (outcome.kind) {
-        case 'done':
-          await this.checked(popLaneHeadScript.run(redis, [laneKey, keys.laneWaiting(lane)], [raw]), lane, key, item);
+        case 'done': {
+          // Pop and read the next head in one round trip; the loop re-reads only if the pop
+          // had to be re-sent (NOSCRIPT) after the read, which then saw the old head.
+          const reloads = popLaneHeadScript.reloads;
+          const [, next] = await Promise.all([
+            this.checked(popLaneHeadScript.run(redis, [laneKey, keys.laneWaiting(lane)], [raw]), lane, key, item),
+            redis.lindex(laneKey, 0),
+          ]);
+          raw = popLaneHeadScript.reloads === reloads ? next : await redis.lindex(laneKey, 0);
           break;
+        }
         case 'retry': {
           const next = JSON.stringify({ ...item, attempts: item.attempts + 1 });
           await this.checked(replaceLaneHeadScript.run(redis, [laneKey], [raw, next]), lane, key, item);
@@ -83,6 +96,7 @@ export class LaneDrainer {
           return { kind: 'delay', until: Date.now() + Math.max(0, outcome.delayMs) };
         case 'dead':
           await this.deadLetter(lane, key, raw, item, outcome.error);
+          raw = await redis.lindex(laneKey, 0);
           break;
       }
     }

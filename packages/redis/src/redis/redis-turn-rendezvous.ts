@@ -1,9 +1,17 @@
 import type Redis from 'ioredis';
 import type { Action, Logger, TurnRendezvous } from '@botgate/core';
+import { LuaScript } from './lua-script';
 import type { RedisGuard } from './redis-guard';
 import type { RedisKeys } from './redis-keys';
 
 const DEFERRED = 'deferred';
+
+/** KEYS: turn key (also the channel). ARGV: actions json, ttl ms. 1 offered, 0 the waiter gave up first. */
+const offerTurnScript = new LuaScript(`
+if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 0 end
+redis.call('PUBLISH', KEYS[1], '1')
+return 1
+`);
 /** How long a turn key outlives its deadline: long enough for a slow worker to see "deferred". */
 const TURN_KEY_TTL_MS = 60_000;
 
@@ -30,10 +38,9 @@ export class RedisTurnRendezvous implements TurnRendezvous {
 
   async offer(turnId: string, actions: Action[]): Promise<boolean> {
     const key = this.keys.turn(turnId);
-    const won = await this.guard.run(() => this.redis.set(key, JSON.stringify(actions), 'PX', TURN_KEY_TTL_MS, 'NX'));
-    if (won !== 'OK') return false;
-    await this.guard.run(() => this.redis.publish(key, '1'));
-    return true;
+    // SET NX and the wake-up in one script: one round trip on every synchronous turn.
+    const won = await this.guard.run(() => offerTurnScript.run(this.redis, [key], [JSON.stringify(actions), TURN_KEY_TTL_MS]));
+    return won === 1;
   }
 
   async wait(turnId: string, timeoutMs: number): Promise<Action[] | null> {
@@ -47,7 +54,12 @@ export class RedisTurnRendezvous implements TurnRendezvous {
       const early = await this.guard.run(() => this.redis.get(key));
       if (early !== null && early !== DEFERRED) return JSON.parse(early) as Action[];
       const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, timeoutMs))));
-      await Promise.race([woken, deadline]);
+      const wokenFirst = await Promise.race([woken.then(() => true), deadline.then(() => false)]);
+      if (wokenFirst) {
+        // Woken by an offer: the actions are in the key, one GET instead of a losing SET NX + GET.
+        const offered = await this.guard.run(() => this.redis.get(key));
+        if (offered !== null && offered !== DEFERRED) return JSON.parse(offered) as Action[];
+      }
       const won = await this.guard.run(() =>
         this.redis.set(key, DEFERRED, 'PX', Math.max(TURN_KEY_TTL_MS, timeoutMs), 'NX'),
       );

@@ -13,3 +13,6 @@ export { assembleGateway, type GatewayParts } from './wiring/assemble-gateway';
 export { createGateway, type Gateway, type CreateGatewayDeps } from './wiring/create-gateway';
 export { createStorage } from './wiring/create-storage';
 export { runCli, USAGE, type CliOutcome } from './cli';
+export { PrometheusMetrics, type PrometheusMetricsOptions } from './metrics';
+export { createAdminRouter, hashAdminPassword, AdminOptions } from './admin';
+export { buildOpenApiDocument, listMountedRoutes, type OpenApiSurfaces } from './openapi';

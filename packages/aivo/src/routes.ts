@@ -1,8 +1,9 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { BotgateError, NotFoundError, ValidationError, assertValid } from '@botgate/core';
+import { BotgateError, NotFoundError, ValidationError, assertValid, compileSchema } from '@botgate/core';
 import type { ResolvedAivoDesk } from './config';
 import { ingestAivoEvent, type AivoIngestDeps, type AivoIngestOutcome } from './ingest';
-import { AivoWebhookBody, type AivoInboundEvent } from './schemas';
+import type { Static } from '@sinclair/typebox';
+import { AivoInboundEvent, AivoWebhookBatch, AivoWebhookBody } from './schemas';
 import type { AivoSessions } from './sessions';
 import { verifyAivoWebhook } from './verify';
 
@@ -43,7 +44,9 @@ export function createAivoRouter(desks: ReadonlyMap<string, AivoRoutedDesk>, dep
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     verifyAivoWebhook(receive, req.headers, raw);
     const body = assertValid(AivoWebhookBody, parseJson(raw), 'Aivo event');
-    const events: AivoInboundEvent[] = 'events' in body ? body.events : [body];
+    // Decide by the schema that matched, not by an `events` key: a single event may carry extra
+    // keys, and `{type: …, events: [null]}` used to be taken for a batch (500 on null).
+    const events: AivoInboundEvent[] = compileSchema(AivoInboundEvent)(body) ? [body as AivoInboundEvent] : (body as Static<typeof AivoWebhookBatch>).events;
 
     const outcomes: AivoIngestOutcome[] = [];
     for (const event of events) outcomes.push(await ingestAivoEvent(deps, desk.config.id, desk.sessions, event));

@@ -67,6 +67,8 @@ export function reliabilityConfig(input: ReliabilityConfigInput): string {
         ],
       },
     },
+    admin: { users: [{ name: 'ops', password: '${ADMIN_PASSWORD}' }], sessionSecret: '${ADMIN_SESSION_SECRET}' },
+    metrics: { bearerToken: '${METRICS_TOKEN}' },
     desks: {
       aivo: [
         {

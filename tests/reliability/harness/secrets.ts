@@ -12,6 +12,9 @@ export const SECRETS = {
   AIVO_WEBHOOK_SECRET: 'rel-aivo-webhook-secret-c0ffee1234',
   AIVO_HASH_SECRET: 'rel-aivo-hash-secret-deadbeef9876',
   BOT_SECRET: 'rel-webhook-bot-secret-0123456789ab',
+  ADMIN_PASSWORD: 'rel-admin-password-5e6f7a8b9c0d',
+  ADMIN_SESSION_SECRET: 'rel-admin-session-secret-0f1e2d3c4b5a69788796a5b4',
+  METRICS_TOKEN: 'rel-metrics-bearer-token-a1b2c3d4e5',
 } as const;
 
 export type SecretName = keyof typeof SECRETS;

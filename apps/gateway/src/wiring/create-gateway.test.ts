@@ -80,14 +80,16 @@ describe('graceful shutdown', () => {
     const base = `http://127.0.0.1:${(await gateway.start()).port}`;
     const opened = await call(base, 'POST', '/api/v1/conversations', {});
     const externalId = String(opened.body.externalId);
-    await call(base, 'GET', `/api/v1/conversations/${externalId}/actions?wait=10000`);
-    const longPoll = call(base, 'GET', `/api/v1/conversations/${externalId}/actions?after=1&wait=20000`);
+    // The demo opens with two actions (greeting, menu): read both so the long poll below waits.
+    let cursor = '0';
+    while (cursor !== '2') cursor = String((await call(base, 'GET', `/api/v1/conversations/${externalId}/actions?after=${cursor}&wait=10000`)).body.cursor);
+    const longPoll = call(base, 'GET', `/api/v1/conversations/${externalId}/actions?after=2&wait=20000`);
     const stream = await fetch(`${base}/api/v1/conversations/${externalId}/events`, { headers: { Authorization: `Bearer ${TOKEN}` } });
     const streamText = stream.text();
     const started = Date.now();
     await gateway.stop();
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(await longPoll).toMatchObject({ status: 200, body: { actions: [], cursor: '1' } });
+    expect(await longPoll).toMatchObject({ status: 200, body: { actions: [], cursor: '2' } });
     expect(await streamText).toContain('event: action');
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
     await gateway.stop(); // idempotent

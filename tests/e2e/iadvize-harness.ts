@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import express from 'express';
-import { createRouter, type BotClient, type Logger, type RouterPolicy } from '@botgate/core';
+import { createRouter, type AgentDesk, type BotClient, type Logger, type Router, type RouterPolicy } from '@botgate/core';
 import { createIadvizeConnector, type IadvizeConnectorOptions } from '@botgate/iadvize';
 import { createRedisDriver } from '@botgate/redis';
 import { freePort } from '../../packages/testkit/src/redis-server';
@@ -23,6 +23,7 @@ const quietLogger: Logger = {
 export interface IadvizeGateway {
   simulator: IadvizeSimulator;
   storage: ReturnType<typeof createRedisDriver>;
+  router: Router;
   close(): Promise<void>;
 }
 
@@ -31,6 +32,8 @@ export async function startIadvizeGateway(options: {
   connector?: Partial<IadvizeConnectorOptions>;
   simulator?: Partial<IadvizeSimulatorOptions>;
   policy?: Partial<RouterPolicy>;
+  /** Human desks (read on every delivery, so they may be added after start). */
+  desks?: ReadonlyMap<string, AgentDesk>;
 }): Promise<IadvizeGateway> {
   const url = process.env.BOTGATE_TEST_REDIS_URL;
   if (!url) throw new Error('BOTGATE_TEST_REDIS_URL is not set (jest global setup starts redis-server)');
@@ -44,7 +47,14 @@ export async function startIadvizeGateway(options: {
   });
   const apiUrl = await simulator.start();
   const connectors = new Map();
-  const router = createRouter({ storage, bots: options.bots, connectors, logger: quietLogger, ...(options.policy ? { policy: options.policy } : {}) });
+  const router = createRouter({
+    storage,
+    bots: options.bots,
+    connectors,
+    ...(options.desks ? { desks: options.desks } : {}),
+    logger: quietLogger,
+    ...(options.policy ? { policy: options.policy } : {}),
+  });
   const iadvize = createIadvizeConnector(
     {
       secret: SECRET,
@@ -65,6 +75,7 @@ export async function startIadvizeGateway(options: {
   return {
     simulator,
     storage,
+    router,
     async close() {
       await Promise.all([...simulator.conversations.values()].map((c) => c.idle()));
       iadvize.stop();

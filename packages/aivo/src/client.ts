@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
-import { PermanentDeliveryError, RateLimitedError, TransientDeliveryError, compileSchema, toIssues } from '@botgate/core';
+import { PermanentDeliveryError, TransientDeliveryError, compileSchema, deliveryErrorForStatus, toIssues } from '@botgate/core';
 import type { AivoEndpoint, ResolvedAivoDesk } from './config';
 import {
   AivoPollResponse,
@@ -24,15 +24,6 @@ export interface AivoClientOptions {
   /** Used when a 429 has no usable Retry-After. Default 30 000 ms. */
   defaultRetryAfterMs?: number;
   now?: () => number;
-}
-
-/** Retry-After in seconds or as an HTTP date → ms; null when absent or unusable. */
-export function parseRetryAfter(value: unknown, nowMs: number): number | null {
-  if (typeof value !== 'string' || !value.trim()) return null;
-  const seconds = Number(value.trim());
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
 }
 
 /** Fills a path template; relative templates hang off the live-handler base. */
@@ -146,9 +137,7 @@ export class AivoClient {
       throw new TransientDeliveryError(`Aivo ${what} unreachable (${code})`);
     }
     if (status >= 200 && status < 300) return data;
-    if (status === 429) throw new RateLimitedError(parseRetryAfter(retryAfter, this.now()) ?? this.options.defaultRetryAfterMs ?? 30_000);
-    if (status === 408 || status >= 500) throw new TransientDeliveryError(`Aivo ${what} answered ${status}`, status);
-    throw new PermanentDeliveryError(`Aivo ${what} refused (${status})`, status);
+    throw deliveryErrorForStatus({ status, what: `Aivo ${what}`, retryAfterHeader: retryAfter, nowMs: this.now(), defaultRetryAfterMs: this.options.defaultRetryAfterMs });
   }
 
   /** Frees keep-alive sockets (tests, shutdown). */

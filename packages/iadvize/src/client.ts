@@ -3,6 +3,7 @@ import {
   PermanentDeliveryError,
   RateLimitedError,
   TransientDeliveryError,
+  deliveryErrorForStatus,
   assertValid,
   type Clock,
 } from '@botgate/core';
@@ -159,18 +160,15 @@ export function deliveryError(error: unknown, call: string): Error {
     return error;
   }
   if (error instanceof AxiosError && error.response) {
-    const status = error.response.status;
-    if (status === 429) return new RateLimitedError(retryAfterMs(error.response.headers['retry-after']));
-    if (status >= 400 && status < 500 && status !== 408) {
-      return new PermanentDeliveryError(`iAdvize ${call} answered ${status}`, status);
-    }
-    return new TransientDeliveryError(`iAdvize ${call} answered ${status}`, status);
+    return deliveryErrorForStatus({
+      status: error.response.status,
+      what: `iAdvize ${call}`,
+      retryAfterHeader: error.response.headers['retry-after'],
+      nowMs: Date.now(),
+      defaultRetryAfterMs: 5_000,
+    });
   }
   const reason = error instanceof Error ? error.message : String(error);
   return new TransientDeliveryError(`iAdvize ${call} failed: ${reason}`);
 }
 
-function retryAfterMs(header: unknown): number {
-  const seconds = Number(header);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5_000;
-}

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
-import { PermanentDeliveryError, RateLimitedError, TransientDeliveryError } from '@botgate/core';
+import { TransientDeliveryError, deliveryErrorForStatus } from '@botgate/core';
 import type { ImiconnectOutboundPayload } from './schemas';
 
 // One POST of a 1001/1002 to the integration's inbound URL. The response format of that URL is
@@ -37,15 +37,6 @@ export function signImiconnectJwt(jwt: NonNullable<ImiconnectClientOptions['jwt'
   const key = (jwt.secretEncoding ?? 'base64') === 'base64' ? Buffer.from(jwt.secret, 'base64') : Buffer.from(jwt.secret, 'utf8');
   const signature = createHmac('sha256', key).update(`${header}.${payload}`).digest('base64url');
   return `${header}.${payload}.${signature}`;
-}
-
-/** Retry-After in seconds or as an HTTP date → ms; null when absent or unusable. */
-export function parseRetryAfter(value: unknown, nowMs: number): number | null {
-  if (typeof value !== 'string' || !value.trim()) return null;
-  const seconds = Number(value.trim());
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
 }
 
 const ID_KEYS = ['messageid', 'message_id', 'msgid', 'tid', 'transid', 'transactionid', 'id'];
@@ -113,11 +104,7 @@ export class ImiconnectClient {
       const vendorMessageId = findVendorMessageId(data);
       return vendorMessageId ? { status, vendorMessageId } : { status };
     }
-    if (status === 429) {
-      throw new RateLimitedError(parseRetryAfter(retryAfter, this.now()) ?? this.options.defaultRetryAfterMs ?? 30_000);
-    }
-    if (status === 408 || status >= 500) throw new TransientDeliveryError(`IMIconnect answered ${status}`, status);
-    throw new PermanentDeliveryError(`IMIconnect refused the message (${status})`, status);
+    throw deliveryErrorForStatus({ status, what: 'IMIconnect inbound URL', retryAfterHeader: retryAfter, nowMs: this.now(), defaultRetryAfterMs: this.options.defaultRetryAfterMs });
   }
 
   /** Frees keep-alive sockets (tests, shutdown). */

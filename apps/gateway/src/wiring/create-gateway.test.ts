@@ -70,7 +70,7 @@ describe('gateway roles over one Redis (api and worker as separate gateways)', (
     expect(opened.status).toBe(201);
     const polled = await call(apiUrl, 'GET', `/api/v1/conversations/${String(opened.body.externalId)}/actions?wait=10000`);
     // The long poll returns as soon as the first action is there: the demo's greeting.
-    expect(polled.body.actions[0]).toMatchObject({ action: { type: 'message', content: { type: 'text', text: expect.stringContaining('Acme store assistant') } } });
+    expect((polled.body.actions as unknown[])[0]).toMatchObject({ action: { type: 'message', content: { type: 'text', text: expect.stringContaining('Acme store assistant') } } });
   });
 });
 

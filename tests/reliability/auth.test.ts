@@ -30,7 +30,7 @@ const imiBody = JSON.stringify(incomingMessage({ conversationId: 'auth-1', messa
 const aivoBody = JSON.stringify({ version: 1, type: 'agent.attended', conversationId: 'nope' });
 const json = { 'content-type': 'application/json' };
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const signed = (payload: string, secret = SECRETS.IADVIZE_SECRET) => ({ ...json, 'x-iadvize-signature': iadvizeSignature(secret, payload) });
+const signed = (payload: string, secret: string = SECRETS.IADVIZE_SECRET) => ({ ...json, 'x-iadvize-signature': iadvizeSignature(secret, payload) });
 
 const ROUTES: Route[] = [
   { name: 'iAdvize POST /conversations/:id/messages', method: 'POST', path: '/iadvize/conversations/c1/messages', body: iadvizeBody, right: signed(iadvizeBody), wrong: signed(iadvizeBody, 'not-the-secret') },

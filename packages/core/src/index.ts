@@ -10,3 +10,4 @@ export * from './router/handoff';
 export * from './router/circuit-breaker';
 export { planTurn, type TurnPlan, type DeskOp } from './router/turn-plan';
 export { type InboxItem } from './router/context';
+export * from './silent-logger';

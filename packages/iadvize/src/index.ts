@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { ConfigError, type Clock, type ConversationStore, type Ingress, type Logger, type RecordStore } from '@botgate/core';
+import { ConfigError, silentLogger, type Clock, type ConversationStore, type Ingress, type Logger, type RecordStore } from '@botgate/core';
 import { IadvizeGraphqlClient, type IadvizeGraphqlClientOptions } from './client';
 import { IadvizeChannelConnector } from './connector';
 import type { BotLookup, IadvizeRouteContext } from './context';
@@ -60,13 +60,6 @@ export interface IadvizeConnector {
   stop(): void;
 }
 
-const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => silentLogger,
-};
 
 /** Builds the iAdvize router and channel connector. Throws ConfigError without a secret (unless allowUnsigned). */
 export function createIadvizeConnector(options: IadvizeConnectorOptions, deps: IadvizeConnectorDeps): IadvizeConnector {

@@ -12,7 +12,7 @@ import {
   type Logger,
 } from '@botgate/core';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signBotgatePayload } from './signature';
-import { silentLogger } from '../silent-logger';
+import { silentLogger } from '@botgate/core';
 
 export interface WebhookBotOptions {
   id: string;

@@ -1,5 +1,5 @@
 import type { Logger, StorageDriver } from '@botgate/core';
-import { silentLogger } from '../shared/silent-logger';
+import { silentLogger } from '@botgate/core';
 import { MemoryConversationStore } from './memory-conversation-store';
 import { MemoryDedupe } from './memory-dedupe';
 import { MemoryRecordStore } from './memory-record-store';

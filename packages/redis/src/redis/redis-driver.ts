@@ -2,7 +2,7 @@ import Redis, { type RedisOptions } from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { Logger, StorageDriver } from '@botgate/core';
 import { DEFAULT_ERROR_BACKOFF_MS } from '../shared/lane-backoff';
-import { silentLogger } from '../shared/silent-logger';
+import { silentLogger } from '@botgate/core';
 import { RedisConversationStore } from './redis-conversation-store';
 import { RedisDedupe } from './redis-dedupe';
 import { RedisGuard } from './redis-guard';

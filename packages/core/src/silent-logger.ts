@@ -1,6 +1,6 @@
-import type { Logger } from '@botgate/core';
+import type { Logger } from './ports';
 
-/** Default when the caller gives no logger: bots must never fail for lack of one. */
+/** The logger to use when a caller gives none: no component may fail for lack of one. */
 export const silentLogger: Logger = {
   debug: () => undefined,
   info: () => undefined,

@@ -22,10 +22,17 @@ export interface CreateLoggerOptions {
   defaultMeta?: Record<string, unknown>;
 }
 
+// winston runs the whole format chain (timestamp, redaction, JSON) before its transports drop
+// a line below their level: without this check every debug call on the request path (one per
+// HTTP request) costs a full serialisation at the default level info.
 function wrap(target: winston.Logger): Logger {
   return {
-    debug: (message, meta) => target.debug(message, meta),
-    info: (message, meta) => target.info(message, meta),
+    debug: (message, meta) => {
+      if (target.isLevelEnabled('debug')) target.debug(message, meta);
+    },
+    info: (message, meta) => {
+      if (target.isLevelEnabled('info')) target.info(message, meta);
+    },
     warn: (message, meta) => target.warn(message, meta),
     error: (message, meta) => target.error(message, meta),
     child: (meta) => wrap(target.child(meta)),

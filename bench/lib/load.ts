@@ -29,7 +29,9 @@ export interface LoadResult {
 }
 
 export async function runLoad(baseUrl: string, request: LoadRequest, settings: LoadSettings): Promise<LoadResult> {
-  const instance = autocannon({
+  let instance: autocannon.Instance | undefined;
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    instance = autocannon({
     url: baseUrl,
     connections: settings.connections,
     duration: settings.durationSec,
@@ -45,9 +47,10 @@ export async function runLoad(baseUrl: string, request: LoadRequest, settings: L
         },
       },
     ],
+    }, (error, result) => (error ? reject(error) : resolve(result)));
   });
-  const guard = setTimeout(() => instance.stop(), (settings.durationSec + 15) * 1000);
-  const result = await instance;
+  const guard = setTimeout(() => instance?.stop(), (settings.durationSec + 15) * 1000);
+  const result = await done;
   clearTimeout(guard);
   const ok = result['2xx'];
   return {

@@ -68,7 +68,6 @@ export const iadvizeSuite: Suite = {
       {
         bots: [{ type: 'scenario', file: join(REPO_ROOT, 'scenarios/demo.yaml') }],
         channels: { iadvize: { enabled: true, secret: SECRET } },
-        ...(process.env.BENCH_CONCURRENCY ? { router: { workerConcurrency: Number(process.env.BENCH_CONCURRENCY) } } : {}),
       },
       { redisUrl: redis.url, nodeFlags: ctx.gatewayNodeFlags },
     );

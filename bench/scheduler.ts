@@ -39,7 +39,8 @@ async function measure(ctx: SuiteContext, hz: number): Promise<void> {
     const storage = createRedisDriver({ url: redis.url, prefix: `bench-sched-${randomUUID().slice(0, 8)}` });
     const count = ctx.quick ? 500 : 3000;
     const spreadMs = ctx.quick ? 2000 : 6000;
-    const leadMs = 1500;
+    // Scheduling is sequential (three round trips a job): start firing only after all are in.
+    const leadMs = 2000 + 2 * count;
     const lateness: number[] = [];
     const timerLateness: number[] = [];
     let done: () => void = () => undefined;

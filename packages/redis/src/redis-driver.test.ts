@@ -43,8 +43,9 @@ describe('redis driver', () => {
       await redis.set(`${prefix}:bull:inbox:de:inbox:conv:stale`, staleJobId ?? 'x');
       expect(await inbox?.getJobCountByTypes('waiting', 'delayed')).toBe(0);
       const handled = new Set<string>();
+      let started: Promise<void> = Promise.resolve();
       const both = new Promise<void>((resolve) => {
-        void driver.queue.startWorkers({
+        started = driver.queue.startWorkers({
           lane: async (_lane, key) => {
             handled.add(key);
             if (handled.size === 2) resolve();
@@ -54,6 +55,8 @@ describe('redis driver', () => {
         });
       });
       await both;
+      // Close only once start-up (its recovery sweep included) is over.
+      await started;
       expect([...handled].sort()).toEqual(['conv:lost', 'conv:stale']);
     } finally {
       await driver.close();

@@ -45,8 +45,12 @@ describe('iAdvize e2e: demo scenario', () => {
     expect(offers).toMatchObject({ payload: { offers: expect.arrayContaining([expect.objectContaining({ availability: { status: 'UNAVAILABLE' } })]) } });
     expect(conversation.transcript.filter((e) => e.kind === 'violation' || e.kind === 'timeout')).toEqual([]);
     const stored = await gateway.storage.conversations.findByChannel({ vendor: 'iadvize', connector: 'iadvize', tenant: 'ha-123', asset: 'ha-4242', externalId: conversation.idConversation });
-    const timeline = await gateway.storage.conversations.timeline(stored?.id ?? '');
-    expect(timeline.filter((t) => t.kind === 'inbound' && /^echo/.test(t.summary)).length).toBe(4);
+    // An echo is acknowledged when stored in the inbox; the worker records it in the timeline
+    // a moment later, so wait for the fourth (bounded) rather than read once.
+    const echoes = async () => (await gateway.storage.conversations.timeline(stored?.id ?? '')).filter((t) => t.kind === 'inbound' && /^echo/.test(t.summary)).length;
+    const deadline = Date.now() + 5000;
+    while ((await echoes()) < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(await echoes()).toBe(4);
   });
 
   it('transfer failure: the fallback is played, its echo hands the chat back to the bot', async () => {

@@ -57,6 +57,16 @@ export class MemoryScheduler {
   private run(id: string, job: ScheduledJob): void {
     const fire = this.fire;
     if (this.jobs.get(id)?.job !== job || !fire) return;
+    // Node may wake a timer a millisecond early (it rounds): a job never fires before its runAt.
+    const early = job.runAt - Date.now();
+    if (early > 0) {
+      const entry = this.jobs.get(id);
+      if (entry) {
+        entry.timer = setTimeout(() => this.run(id, job), early);
+        entry.timer.unref();
+      }
+      return;
+    }
     this.jobs.delete(id);
     const running = fire(job)
       .catch((error: unknown) => this.logger.error('scheduled job failed', { jobId: id, error: errorMessage(error) }))

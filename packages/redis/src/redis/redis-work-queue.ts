@@ -210,6 +210,10 @@ export class RedisWorkQueue implements WorkQueue {
   }
 
   private async fire(handlers: WorkHandlers, job: Job<ScheduledJob>): Promise<void> {
+    // BullMQ promotes delayed jobs by its own clock reading, which can run a few ms ahead of
+    // runAt: a job never fires before its time.
+    const early = job.data.runAt - Date.now();
+    if (early > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(early, 1_000)));
     await handlers.scheduled(job.data);
     await this.options.producer.srem(this.options.keys.scheduledFor(job.data.conversationId), job.data.id).catch(() => 0);
   }

@@ -146,9 +146,38 @@ export interface QueueCounts {
   deadLetters: number;
 }
 
+/**
+ * A lane item this process handles itself, holding the key's lease (the one drain workers take),
+ * instead of through a drain job. Until `finish` the item is the lane's head, like any item a
+ * drainer works on: a crash leaves it there for the next drainer.
+ */
+export interface LaneClaim<T> {
+  readonly item: LaneItem<T>;
+  /**
+   * 'done': removes the item and releases the lease (items appended meanwhile get their drain
+   * job going). Anything else, or a thrown handler: releases the lease and hands the item to the
+   * drain workers, which retry it as they would their own.
+   */
+  finish(outcome: LaneOutcome | { kind: 'handoff' }): Promise<void>;
+}
+
+export interface AppendResult<T> {
+  /** False for a duplicate id. */
+  appended: boolean;
+  /** Present when the caller holds the lane's lease and must handle the item, then finish. */
+  claim?: LaneClaim<T>;
+}
+
 export interface WorkQueue {
   /** Appends unless the id was seen already; makes sure exactly one worker drains the lane. False for a duplicate id. */
   append<T>(lane: LaneName, key: string, item: { id: string; data: T; notBefore?: number }): Promise<boolean>;
+  /**
+   * Like append, but when the lane was empty and its lease free, takes the lease in the same step
+   * and returns a claim instead of starting a drain job: the caller handles the item in-process
+   * (a synchronous turn without a queue round trip). Otherwise exactly what append does. Optional:
+   * only for processes that run workers (the caller checks).
+   */
+  appendAndClaim?<T>(lane: LaneName, key: string, item: { id: string; data: T }): Promise<AppendResult<T>>;
   schedule(job: ScheduledJob): Promise<void>;
   cancelScheduled(jobId: string): Promise<void>;
   /** Cancels every scheduled job of a conversation; returns how many. */

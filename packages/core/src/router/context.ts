@@ -12,6 +12,7 @@ import type {
   Logger,
   Metrics,
   StorageDriver,
+  TurnRendezvous,
 } from '../ports';
 import { degrade } from '../degrade';
 import type { CircuitBreakers } from './circuit-breaker';
@@ -34,6 +35,11 @@ export interface RouterContext {
   clock: Clock;
   policy: RouterPolicy;
   breakers: CircuitBreakers;
+  /**
+   * Where a synchronous turn's actions are offered. Default storage.rendezvous (the waiter may be
+   * in another process); a turn handled inline by the waiting request offers in-process.
+   */
+  turns?: Pick<TurnRendezvous, 'offer'>;
 }
 
 const NO_CAPABILITIES: ChannelCapabilities = { contentTypes: ['text'], maxTextLength: 1024, markdown: false };

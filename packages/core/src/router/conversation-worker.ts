@@ -41,7 +41,7 @@ export async function handleInboxItem(ctx: RouterContext, conversationId: string
   const conversation = await ctx.storage.conversations.get(conversationId);
   if (!conversation) {
     ctx.logger.warn('inbox event for an unknown or expired conversation dropped', { conversationId, eventId: event.id });
-    if (sync) await ctx.storage.rendezvous.offer(event.id, []);
+    if (sync) await (ctx.turns ?? ctx.storage.rendezvous).offer(event.id, []);
     return { kind: 'done' };
   }
   if (conversation.lastHandledEventId === item.id) {
@@ -286,7 +286,7 @@ async function performEffects(ctx: RouterContext, conversation: Conversation, ef
   if (effects.handoffTimer) await ctx.storage.queue.schedule(effects.handoffTimer);
 
   // Visitor actions first (a goodbye before the desk closes), then desk operations, in the same lane.
-  const offered = effects.sync && (await ctx.storage.rendezvous.offer(effects.itemId, degradeActions(effects.channelActions, capabilitiesFor(ctx, conversation, 'sync'))));
+  const offered = effects.sync && (await (ctx.turns ?? ctx.storage.rendezvous).offer(effects.itemId, degradeActions(effects.channelActions, capabilitiesFor(ctx, conversation, 'sync'))));
   if (offered) {
     for (const action of effects.channelActions) {
       await ctx.storage.conversations.appendTimeline(conversation.id, { at, kind: 'outbound', summary: `${summarize(action)} (in the synchronous response)`, status: 'sent', data: action });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Action } from '../model/action';
 import type { Conversation } from '../model/conversation';
 import { InboundEvent } from '../model/event';
 import type {
@@ -22,6 +23,31 @@ import { handleInboxItem } from './conversation-worker';
 import { handleOutboxItem } from './delivery-worker';
 import type { IngestOptions, IngestResult, Ingress, SyncIngestResult } from './ingress';
 import { DEFAULT_ROUTER_POLICY, type RouterPolicy } from './policy';
+
+/**
+ * The rendezvous of a turn handled inline: the waiting request and the handler are in one
+ * process, so "exactly one side wins" is a flag. Same contract as TurnRendezvous: an offer after
+ * the waiter gave up returns false and the handler sends the actions through the outbox.
+ */
+class InlineTurn {
+  settled = false;
+  private resolve: (actions: Action[]) => void = () => undefined;
+  readonly offered = new Promise<Action[]>((resolve) => (this.resolve = resolve));
+
+  async offer(_turnId: string, actions: Action[]): Promise<boolean> {
+    if (this.settled) return false;
+    this.settled = true;
+    this.resolve(actions);
+    return true;
+  }
+
+  /** True when the waiter gave up first (no offer can win after this). */
+  giveUp(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    return true;
+  }
+}
 
 export interface RouterDeps {
   storage: StorageDriver;
@@ -98,7 +124,8 @@ export function createRouter(deps: RouterDeps): Router {
     };
   }
 
-  async function store(event: InboundEvent, options: IngestOptions, sync: boolean): Promise<IngestResult & { stored: boolean }> {
+  /** The open conversation the event belongs to (opened by it when it may), or null. */
+  async function conversationOf(event: InboundEvent, options: IngestOptions): Promise<Conversation | null> {
     assertValid(InboundEvent, event, 'event');
     let conversation: Conversation | null;
     // An observe-only start still opens the conversation (iAdvize announces one before the
@@ -111,12 +138,80 @@ export function createRouter(deps: RouterDeps): Router {
     metrics.count('botgate_inbound_events_total', { vendor: event.channel.vendor, type: event.type });
     if (!conversation) {
       deps.logger.info('event for no open conversation recorded nowhere', { eventId: event.id, type: event.type, vendor: event.channel.vendor });
-      return { conversationId: '', duplicate: false, stored: false };
     }
+    return conversation;
+  }
+
+  async function store(event: InboundEvent, options: IngestOptions, sync: boolean): Promise<IngestResult & { stored: boolean }> {
+    const conversation = await conversationOf(event, options);
+    if (!conversation) return { conversationId: '', duplicate: false, stored: false };
     const id = event.dedupeKey ?? event.id;
     const fresh = await deps.storage.queue.append<InboxItem>('inbox', conversation.id, { id, data: sync ? { event, sync } : { event } });
     if (!fresh) metrics.count('botgate_inbound_duplicates_total', { vendor: event.channel.vendor });
     return { conversationId: conversation.id, duplicate: !fresh, stored: fresh };
+  }
+
+  /** Set once this process's workers run: only then may a request handle its own turn. */
+  let workersRunning = false;
+  const inlineTurns = new Set<Promise<unknown>>();
+
+  /**
+   * The synchronous fast path: when the conversation's inbox is empty and no drainer holds its
+   * lease, the queue appends the event and hands this process the lease in the same step, and
+   * the turn is handled right here by the drainer's own code (handleInboxItem), the actions
+   * offered in-process instead of through Redis pub/sub. Order and dedupe are the lane's: the
+   * item is in the lane, under the lease, until it is handled. Otherwise: the queued path.
+   */
+  async function ingestInline(event: InboundEvent, options: IngestOptions, deadlineMs: number): Promise<SyncIngestResult> {
+    const started = clock.now();
+    const conversation = await conversationOf(event, options);
+    if (!conversation) return { conversationId: '', duplicate: false, actions: null };
+    const id = event.dedupeKey ?? event.id;
+    const claimFn = deps.storage.queue.appendAndClaim;
+    if (!claimFn) throw new Error('unreachable: appendAndClaim checked by the caller');
+    const result = await claimFn.call(deps.storage.queue, 'inbox', conversation.id, { id, data: { event, sync: true } satisfies InboxItem });
+    const conversationId = conversation.id;
+    if (!result.appended) {
+      metrics.count('botgate_inbound_duplicates_total', { vendor: event.channel.vendor });
+      return { conversationId, duplicate: true, actions: [] };
+    }
+    if (!result.claim) return { conversationId, duplicate: false, actions: await deps.storage.rendezvous.wait(id, deadlineMs) };
+
+    const claim = result.claim;
+    const turn = new InlineTurn();
+    const handling = (async (): Promise<'handled' | 'handed-over'> => {
+      let outcome: LaneOutcome;
+      try {
+        outcome = await handleInboxItem({ ...ctx, turns: turn }, conversationId, claim.item);
+      } catch (error) {
+        deps.logger.warn('inline turn failed; the drain workers take it', { conversationId, eventId: event.id, reason: (error as Error).message });
+        await claim.finish({ kind: 'handoff' });
+        return 'handed-over';
+      }
+      await claim.finish(outcome);
+      return 'handled';
+    })();
+    const tracked = handling.catch((error: unknown) => {
+      deps.logger.error('inline turn could not release its lane', { conversationId, eventId: event.id, reason: (error as Error).message });
+      return 'handled' as const;
+    });
+    inlineTurns.add(tracked);
+    void tracked.finally(() => inlineTurns.delete(tracked));
+
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), Math.max(0, deadlineMs - (clock.now() - started)))));
+    try {
+      const first = await Promise.race([turn.offered.then(() => 'offered' as const), tracked, deadline]);
+      if (first === 'handed-over' && !turn.settled) {
+        // A drain worker handles it now and offers through the shared rendezvous.
+        return { conversationId, duplicate: false, actions: await deps.storage.rendezvous.wait(id, Math.max(0, deadlineMs - (clock.now() - started))) };
+      }
+      // Deadline (or handled without an offer): give up unless the offer won in the meantime.
+      if (first !== 'offered' && turn.giveUp()) return { conversationId, duplicate: false, actions: null };
+      return { conversationId, duplicate: false, actions: await turn.offered };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   return {
@@ -126,6 +221,7 @@ export function createRouter(deps: RouterDeps): Router {
       return { conversationId, duplicate };
     },
     async ingestAndWait(event, options, deadlineMs): Promise<SyncIngestResult> {
+      if (workersRunning && deps.storage.queue.appendAndClaim) return ingestInline(event, options, deadlineMs);
       const { conversationId, duplicate, stored } = await store(event, options, true);
       if (!stored) return { conversationId, duplicate, actions: duplicate ? [] : null };
       const actions = await deps.storage.rendezvous.wait(event.dedupeKey ?? event.id, deadlineMs);
@@ -147,8 +243,12 @@ export function createRouter(deps: RouterDeps): Router {
     breakers: () => breakers.snapshot(),
     async startWorkers(concurrency) {
       await deps.storage.queue.startWorkers(handlers, concurrency ? { concurrency } : undefined);
+      workersRunning = true;
     },
     async close() {
+      workersRunning = false;
+      // Inline turns still running finish their item (pop or hand-over) before the queue closes.
+      await Promise.allSettled([...inlineTurns]);
       await deps.storage.queue.close();
     },
   };

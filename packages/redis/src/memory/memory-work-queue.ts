@@ -1,5 +1,7 @@
 import type {
+  AppendResult,
   DeadLetter,
+  LaneClaim,
   LaneItem,
   LaneName,
   LaneOutcome,
@@ -50,16 +52,48 @@ export class MemoryWorkQueue implements WorkQueue {
   }
 
   async append<T>(lane: LaneName, key: string, item: { id: string; data: T; notBefore?: number }): Promise<boolean> {
-    const now = Date.now();
-    const seenKey = JSON.stringify([lane, key, item.id]);
-    const seenUntil = this.seen.get(seenKey);
-    if (seenUntil !== undefined && seenUntil > now) return false;
-    this.seen.set(seenKey, now + SEEN_TTL_MS);
-    const stored: LaneItem<unknown> = { id: item.id, data: item.data, attempts: 0, enqueuedAt: now };
-    if (item.notBefore !== undefined) stored.notBefore = item.notBefore;
+    const stored = this.stored(lane, key, item);
+    if (!stored) return false;
     this.state(lane, key).items.push(stored);
     this.ensureDrain(lane, key);
     return true;
+  }
+
+  /** As the Redis driver: an empty, idle lane is claimed (`draining` plays the lease). */
+  async appendAndClaim<T>(lane: LaneName, key: string, item: { id: string; data: T }): Promise<AppendResult<T>> {
+    const state = this.state(lane, key);
+    const idle = this.handlers !== undefined && !this.stopping && state.items.length === 0 && !state.draining && !state.wake;
+    if (!idle) return { appended: await this.append(lane, key, item) };
+    const stored = this.stored(lane, key, item);
+    if (!stored) return { appended: false };
+    state.items.push(stored);
+    state.draining = true;
+    let finished = false;
+    const claim: LaneClaim<T> = {
+      // A copy, as handlers get: only the outcome changes the stored item.
+      item: JSON.parse(JSON.stringify(stored)) as LaneItem<T>,
+      finish: async (outcome) => {
+        if (finished) return;
+        finished = true;
+        if (outcome.kind === 'done' && state.items[0] === stored) state.items.shift();
+        state.draining = false;
+        // Items appended meanwhile, or the claimed one handed over: the drain loop takes them.
+        this.ensureDrain(lane, key);
+      },
+    };
+    return { appended: true, claim };
+  }
+
+  /** The item as stored, or null for an id seen within the TTL (marked seen now). */
+  private stored<T>(lane: LaneName, key: string, item: { id: string; data: T; notBefore?: number }): LaneItem<unknown> | null {
+    const now = Date.now();
+    const seenKey = JSON.stringify([lane, key, item.id]);
+    const seenUntil = this.seen.get(seenKey);
+    if (seenUntil !== undefined && seenUntil > now) return null;
+    this.seen.set(seenKey, now + SEEN_TTL_MS);
+    const stored: LaneItem<unknown> = { id: item.id, data: item.data, attempts: 0, enqueuedAt: now };
+    if (item.notBefore !== undefined) stored.notBefore = item.notBefore;
+    return stored;
   }
 
   async schedule(job: ScheduledJob): Promise<void> {

@@ -27,6 +27,30 @@ export class KeyLease {
     return lease;
   }
 
+  /**
+   * A lease taken by a script of its own (appendAndClaimScript takes it together with the
+   * append): from here on it is renewed and released like an acquired one.
+   */
+  static held(redis: Redis, key: string, token: string, ttlMs: number): KeyLease {
+    const lease = new KeyLease(redis, key, token, ttlMs);
+    lease.startRenewing();
+    return lease;
+  }
+
+  static newToken(): string {
+    return randomUUID();
+  }
+
+  /** For scripts that release the lease together with other writes (one round trip). */
+  get tokenValue(): string {
+    return this.token;
+  }
+
+  /** Stops renewing, for a caller about to release it inside a script of its own. */
+  stopRenewing(): void {
+    clearInterval(this.renewTimer);
+  }
+
   /** True once a renewal found the lease gone (expired during a Redis outage): stop working. */
   get lost(): boolean {
     return this.lostFlag;

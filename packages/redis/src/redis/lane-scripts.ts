@@ -12,6 +12,36 @@ redis.call('INCR', KEYS[3])
 return 1
 `);
 
+/**
+ * Append, and when the item is alone in the lane and nobody holds the key's lease, take the lease
+ * too: the caller then handles the item in-process instead of through a drain job.
+ * KEYS: seen marker, lane list, waiting counter, lease. ARGV: item json, seen ttl ms, lease token, lease ttl ms.
+ * 0 duplicate, 1 appended (a drain job is needed), 2 appended and the lease is ours.
+ */
+export const appendAndClaimScript = new LuaScript(`
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then return 0 end
+local length = redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('INCR', KEYS[3])
+if length == 1 and redis.call('SET', KEYS[4], ARGV[3], 'NX', 'PX', ARGV[4]) then return 2 end
+return 1
+`);
+
+/**
+ * The end of an in-process claim: pop the head if it is still the claimed item, release our
+ * lease, and say how many items wait behind (appended meanwhile: their drain job needs waking).
+ * KEYS: lane list, waiting counter, lease. ARGV: head json, lease token. Returns {popped, remaining}.
+ */
+export const finishClaimScript = new LuaScript(`
+local popped = 0
+if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then
+  redis.call('LPOP', KEYS[1])
+  redis.call('DECR', KEYS[2])
+  popped = 1
+end
+if redis.call('GET', KEYS[3]) == ARGV[2] then redis.call('DEL', KEYS[3]) end
+return {popped, redis.call('LLEN', KEYS[1])}
+`);
+
 /** KEYS: lane list, waiting counter. ARGV: head json. */
 export const popLaneHeadScript = new LuaScript(`
 if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then return 0 end

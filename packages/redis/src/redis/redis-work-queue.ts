@@ -1,7 +1,9 @@
 import type Redis from 'ioredis';
 import { Queue, Worker, type Job } from 'bullmq';
 import type {
+  AppendResult,
   DeadLetter,
+  LaneClaim,
   LaneItem,
   LaneName,
   Logger,
@@ -11,7 +13,8 @@ import type {
   WorkQueue,
 } from '@botgate/core';
 import { LaneDrainer, type DrainJobData } from './lane-drainer';
-import { appendLaneItemScript, replayDeadLetterScript } from './lane-scripts';
+import { KeyLease } from './key-lease';
+import { appendAndClaimScript, appendLaneItemScript, finishClaimScript, releaseLeaseScript, replayDeadLetterScript } from './lane-scripts';
 import type { RedisGuard } from './redis-guard';
 import type { RedisKeys } from './redis-keys';
 
@@ -86,6 +89,60 @@ export class RedisWorkQueue implements WorkQueue {
     // added: that job may have found the lane empty, so ensure one again (deduplicated).
     if (appendLaneItemScript.reloads !== reloads) await this.ensureDrain(lane, key);
     return appended === 1;
+  }
+
+  async appendAndClaim<T>(lane: LaneName, key: string, item: { id: string; data: T }): Promise<AppendResult<T>> {
+    // Without workers here there is no one to hand a failed claim to: plain append.
+    if (!this.drainer) return { appended: await this.append(lane, key, item) };
+    const { producer, guard, keys, seenTtlMs, leaseMs } = this.options;
+    const stored: LaneItem<T> = { id: item.id, data: item.data, attempts: 0, enqueuedAt: Date.now() };
+    const raw = JSON.stringify(stored);
+    const token = KeyLease.newToken();
+    const leaseKey = keys.laneLease(lane, key);
+    const result = await guard.run(() =>
+      appendAndClaimScript.run(producer, [keys.laneSeen(lane, key, item.id), keys.lane(lane, key), keys.laneWaiting(lane), leaseKey], [raw, seenTtlMs, token, leaseMs]),
+    );
+    if (result !== 2) {
+      // Queued path: the lane had items or a drainer (ensured for duplicates too, as in append).
+      await this.ensureDrain(lane, key);
+      return { appended: result === 1 };
+    }
+    const lease = KeyLease.held(producer, leaseKey, token, leaseMs);
+    let finished = false;
+    const claim: LaneClaim<T> = {
+      item: stored,
+      finish: async (outcome) => {
+        if (finished) return;
+        finished = true;
+        lease.stopRenewing();
+        if (outcome.kind === 'done' && !lease.lost) {
+          const reply = await guard.run(() => finishClaimScript.run(producer, [keys.lane(lane, key), keys.laneWaiting(lane), leaseKey], [raw, token]));
+          const [popped, remaining] = reply as [number, number];
+          if (popped !== 1) this.options.logger.warn('lane head changed under its in-process claim', { lane, key, itemId: item.id });
+          // Appends made while we held the lease started a drain job that found the lease busy
+          // and parked itself: wake it rather than let the lane wait out leaseBusyDelayMs.
+          if (remaining > 0) await this.wakeDrain(lane, key);
+          return;
+        }
+        // Not done (or the lease was lost): the drain workers take the item from here.
+        await guard.run(() => releaseLeaseScript.run(producer, [leaseKey], [token])).catch(() => undefined);
+        await this.ensureDrain(lane, key);
+      },
+    };
+    return { appended: true, claim };
+  }
+
+  /** Runs the lane's drain job now if it is parked, or makes sure there is one. */
+  private async wakeDrain(lane: LaneName, key: string): Promise<void> {
+    const queue = this.laneQueues[lane];
+    const jobId = await this.options.guard.run(() => queue.getDeduplicationJobId(`${lane}:${key}`));
+    const job = jobId ? await this.options.guard.run(() => queue.getJob(jobId)) : undefined;
+    if (job && (await job.isDelayed())) {
+      // It may have started meanwhile (promote then fails): it runs anyway.
+      await job.promote().catch(() => undefined);
+      return;
+    }
+    await this.ensureDrain(lane, key);
   }
 
   async schedule(job: ScheduledJob): Promise<void> {

@@ -32,11 +32,14 @@ export interface ConversationStore {
    * Read-modify-write with compare-and-set on `revision`, retried on conflict. `mutate` returns
    * the new conversation (revision and updatedAt are set by the store) or null to leave it as is.
    * A conversation moved to state closed is detached from its channel reference (a new
-   * conversation opens on the next event) and kept until its TTL runs out.
+   * conversation opens on the next event) and kept until its TTL runs out. `lastRead`: the record
+   * as the caller just read it; a store may compare-and-set against it instead of reading again
+   * (a conflict still re-reads and calls `mutate` on the fresh record).
    */
-  update(id: string, mutate: (current: Conversation) => Conversation | null): Promise<Conversation>;
+  update(id: string, mutate: (current: Conversation) => Conversation | null, lastRead?: Conversation): Promise<Conversation>;
   list(filter: ConversationFilter): Promise<Conversation[]>;
-  appendTimeline(conversationId: string, entry: TimelineEntry): Promise<void>;
+  /** One entry, or several in order in one write. */
+  appendTimeline(conversationId: string, entry: TimelineEntry | TimelineEntry[]): Promise<void>;
   /** Newest last. */
   timeline(conversationId: string, limit?: number): Promise<TimelineEntry[]>;
   /** Sets the status of an outbound timeline entry by delivery id (receipts, retries, DLQ). */

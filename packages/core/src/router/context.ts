@@ -1,6 +1,6 @@
 import type { Action } from '../model/action';
 import type { ChannelCapabilities } from '../model/content';
-import type { Conversation } from '../model/conversation';
+import type { Conversation, TimelineEntry } from '../model/conversation';
 import type { InboundEvent } from '../model/event';
 import type {
   AgentDesk,
@@ -87,12 +87,17 @@ export function summarizeEvent(event: InboundEvent): string {
   return `${event.type} from ${event.author}${body}${postback}${delivery}${event.observeOnly ? ' (observe only)' : ''}`;
 }
 
-/** Appends deliveries to the conversation's outbox (idempotent ids) and records them as queued. */
+/**
+ * Appends deliveries to the conversation's outbox (idempotent ids) and records them as queued:
+ * into `timeline` when given (the caller writes every entry of the event in one go), else now.
+ */
 export async function enqueueDeliveries(
   ctx: RouterContext,
   conversation: Conversation,
   deliveries: Array<{ id: string; target: DeliveryTarget; action?: Action; deskOp?: Delivery['deskOp']; turnId?: string }>,
+  timeline?: TimelineEntry[],
 ): Promise<void> {
+  const entries = timeline ?? [];
   const createdAt = new Date(ctx.clock.now()).toISOString();
   for (const d of deliveries) {
     const delivery: Delivery = { ...d, conversationId: conversation.id, createdAt };
@@ -100,7 +105,7 @@ export async function enqueueDeliveries(
     if (!fresh) continue;
     const what = delivery.action ? summarize(delivery.action) : `desk ${delivery.deskOp?.op}`;
     const to = delivery.target.kind === 'channel' ? delivery.target.connector : `desk ${delivery.target.desk}`;
-    await ctx.storage.conversations.appendTimeline(conversation.id, {
+    entries.push({
       at: createdAt,
       kind: 'outbound',
       summary: `${what} → ${to}`,
@@ -109,6 +114,7 @@ export async function enqueueDeliveries(
       data: delivery.action ?? delivery.deskOp?.op,
     });
   }
+  if (!timeline && entries.length) await ctx.storage.conversations.appendTimeline(conversation.id, entries);
 }
 
 /**
@@ -122,6 +128,7 @@ export async function enqueueChannelActions(
   conversation: Conversation,
   actions: Action[],
   baseId: string,
+  timeline?: TimelineEntry[],
 ): Promise<void> {
   const target: DeliveryTarget = { kind: 'channel', connector: conversation.channel.connector };
   const caps = capabilitiesFor(ctx, conversation, 'deferred');
@@ -129,14 +136,14 @@ export async function enqueueChannelActions(
   for (let index = 0; index < actions.length; index++) {
     const action = actions[index];
     if (action.type === 'wait') {
-      await enqueueDeliveries(ctx, conversation, deliveries);
+      await enqueueDeliveries(ctx, conversation, deliveries, timeline);
       const rest = actions.slice(index + 1);
       if (rest.length > 0) await scheduleRestOfTurn(ctx, conversation, rest, `${baseId}:${index}`, action.ms);
       return;
     }
     degradeActions([action], caps).forEach((part, j) => deliveries.push({ id: `${baseId}:${index}:${j}`, target, action: part, turnId: baseId }));
   }
-  await enqueueDeliveries(ctx, conversation, deliveries);
+  await enqueueDeliveries(ctx, conversation, deliveries, timeline);
 }
 
 async function scheduleRestOfTurn(ctx: RouterContext, conversation: Conversation, rest: Action[], id: string, delayMs: number) {

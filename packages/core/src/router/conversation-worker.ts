@@ -1,6 +1,6 @@
 import type { Action } from '../model/action';
 import { ActionList } from '../model/action';
-import type { Conversation } from '../model/conversation';
+import type { Conversation, TimelineEntry } from '../model/conversation';
 import type { InboundEvent } from '../model/event';
 import type { BotTurnResult, Delivery, DeliveryTarget, LaneItem, LaneOutcome, ScheduledJob } from '../ports';
 import { matches } from '../validation';
@@ -46,19 +46,18 @@ export async function handleInboxItem(ctx: RouterContext, conversationId: string
   }
   if (conversation.lastHandledEventId === item.id) {
     // Redelivered after the state was saved: queue the effects again (same ids, so no duplicates).
-    if (conversation.pendingEffects) await performEffects(ctx, conversation, conversation.pendingEffects as Effects);
+    if (conversation.pendingEffects) await performEffects(ctx, conversation, conversation.pendingEffects as Effects, []);
     return { kind: 'done' };
   }
-  if (event.type !== 'timer') {
-    await ctx.storage.conversations.appendTimeline(conversationId, {
-      at: event.at,
-      kind: 'inbound',
-      summary: summarizeEvent(event),
-      data: event.raw ?? event.content ?? event.postback ?? event.delivery,
-    });
-  }
+  // The inbound entry is written with the event's other entries, after the save (one write per
+  // event). The canonical content, not the vendor's raw body: that one is kept by the lane item
+  // only while the event is handled, and stored twice it was the largest part of a timeline.
+  const inbound: TimelineEntry[] =
+    event.type === 'timer'
+      ? []
+      : [{ at: event.at, kind: 'inbound', summary: summarizeEvent(event), data: event.content ?? event.postback ?? event.delivery }];
   const outcome = await decide(ctx, conversation, event);
-  await applyOutcome(ctx, conversation, outcome, item.id, sync === true);
+  await applyOutcome(ctx, conversation, outcome, item.id, sync === true, inbound);
   return { kind: 'done' };
 }
 
@@ -234,7 +233,7 @@ interface Effects {
  * comes first so that every delivery and timer sees the state it was made for (a desk is opened
  * for a conversation that is already pending, a timer carries a version that exists).
  */
-async function applyOutcome(ctx: RouterContext, before: Conversation, outcome: EventOutcome, itemId: string, sync: boolean): Promise<void> {
+async function applyOutcome(ctx: RouterContext, before: Conversation, outcome: EventOutcome, itemId: string, sync: boolean, timeline: TimelineEntry[]): Promise<void> {
   const next = outcome.conversation;
   const now = ctx.clock.now();
   // A close runs after the conversation went back to the bot (handoff gone): it carries the
@@ -276,11 +275,16 @@ async function applyOutcome(ctx: RouterContext, before: Conversation, outcome: E
       : next.handoff,
     lastHandledEventId: itemId,
     pendingEffects: effects,
-  }));
-  await performEffects(ctx, saved, effects);
+  }), before);
+  await performEffects(ctx, saved, effects, timeline);
 }
 
-async function performEffects(ctx: RouterContext, conversation: Conversation, effects: Effects): Promise<void> {
+/**
+ * `timeline`: entries to write before this event's own (the inbound one). Every entry of the
+ * event goes out in one write at the end; a crash before it loses only timeline lines (the
+ * replay re-performs the effects, whose ids dedupe the deliveries), never a delivery.
+ */
+async function performEffects(ctx: RouterContext, conversation: Conversation, effects: Effects, timeline: TimelineEntry[]): Promise<void> {
   const at = new Date(ctx.clock.now()).toISOString();
   if (effects.cancelTimers) await ctx.storage.queue.cancelScheduledFor(conversation.id);
   if (effects.handoffTimer) await ctx.storage.queue.schedule(effects.handoffTimer);
@@ -289,11 +293,12 @@ async function performEffects(ctx: RouterContext, conversation: Conversation, ef
   const offered = effects.sync && (await (ctx.turns ?? ctx.storage.rendezvous).offer(effects.itemId, degradeActions(effects.channelActions, capabilitiesFor(ctx, conversation, 'sync'))));
   if (offered) {
     for (const action of effects.channelActions) {
-      await ctx.storage.conversations.appendTimeline(conversation.id, { at, kind: 'outbound', summary: `${summarize(action)} (in the synchronous response)`, status: 'sent', data: action });
+      timeline.push({ at, kind: 'outbound', summary: `${summarize(action)} (in the synchronous response)`, status: 'sent', data: action });
     }
   } else if (effects.channelActions.length > 0) {
-    await enqueueChannelActions(ctx, conversation, effects.channelActions, effects.itemId);
+    await enqueueChannelActions(ctx, conversation, effects.channelActions, effects.itemId, timeline);
   }
-  await enqueueDeliveries(ctx, conversation, effects.deskDeliveries);
-  for (const note of effects.notes) await ctx.storage.conversations.appendTimeline(conversation.id, { at, ...note });
+  await enqueueDeliveries(ctx, conversation, effects.deskDeliveries, timeline);
+  for (const note of effects.notes) timeline.push({ at, ...note });
+  if (timeline.length) await ctx.storage.conversations.appendTimeline(conversation.id, timeline);
 }

@@ -68,9 +68,9 @@ export class MemoryConversationStore implements ConversationStore {
     return all.filter((c) => matchesConversationFilter(c, filter)).slice(0, listLimit(filter));
   }
 
-  async appendTimeline(conversationId: string, entry: TimelineEntry): Promise<void> {
+  async appendTimeline(conversationId: string, entry: TimelineEntry | TimelineEntry[]): Promise<void> {
     const list = this.timelines.get(conversationId) ?? [];
-    list.push(copy(entry));
+    for (const e of Array.isArray(entry) ? entry : [entry]) list.push(copy(e));
     if (list.length > TIMELINE_CAP) list.splice(0, list.length - TIMELINE_CAP);
     this.timelines.set(conversationId, list);
   }

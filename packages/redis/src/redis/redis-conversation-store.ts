@@ -53,9 +53,10 @@ export class RedisConversationStore implements ConversationStore {
     return conversation && conversation.state !== 'closed' ? conversation : null;
   }
 
-  async update(id: string, mutate: (current: Conversation) => Conversation | null): Promise<Conversation> {
+  async update(id: string, mutate: (current: Conversation) => Conversation | null, lastRead?: Conversation): Promise<Conversation> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const current = await this.get(id);
+      // The caller's fresh read saves a round trip; the CAS on its revision keeps it safe.
+      const current = attempt === 0 && lastRead?.id === id ? lastRead : await this.get(id);
       if (!current) throw new NotFoundError(`conversation ${id}`);
       const mutated = mutate(current);
       if (mutated === null) return current;
@@ -109,12 +110,14 @@ export class RedisConversationStore implements ConversationStore {
     return found;
   }
 
-  async appendTimeline(conversationId: string, entry: TimelineEntry): Promise<void> {
+  async appendTimeline(conversationId: string, entry: TimelineEntry | TimelineEntry[]): Promise<void> {
+    const entries = Array.isArray(entry) ? entry : [entry];
+    if (entries.length === 0) return;
     const key = this.keys.timeline(conversationId);
     await this.guard.run(() =>
       this.redis
         .multi()
-        .rpush(key, JSON.stringify(entry))
+        .rpush(key, ...entries.map((e) => JSON.stringify(e)))
         .ltrim(key, -TIMELINE_CAP, -1)
         .pexpire(key, this.ttlMs)
         .exec(),

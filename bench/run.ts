@@ -3,6 +3,8 @@ import { iadvizeSuite } from './iadvize';
 import { imiconnectSuite } from './imiconnect';
 import { redisMemorySuite } from './redis-memory';
 import { schedulerSuite } from './scheduler';
+import { execFileSync } from 'node:child_process';
+import { REPO_ROOT, useCompiledGateway } from './lib/processes';
 import { machine, Report } from './lib/report';
 import type { Suite } from './lib/suite';
 
@@ -17,12 +19,13 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       quick: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
+      src: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) {
-    process.stdout.write(`usage: npm run bench -- [--only ${SUITES.map((s) => s.name).join('|')}] [--quick] [--cpu-prof]\n`);
+    process.stdout.write(`usage: npm run bench -- [--only ${SUITES.map((s) => s.name).join('|')}] [--quick] [--cpu-prof] [--src]\n`);
     for (const suite of SUITES) process.stdout.write(`  ${suite.name.padEnd(12)} ${suite.description}\n`);
     return 0;
   }
@@ -32,8 +35,13 @@ async function main(): Promise<number> {
     process.stderr.write(`unknown suite(s): ${unknown.join(', ')}; known: ${SUITES.map((s) => s.name).join(', ')}\n`);
     return 2;
   }
+  // The gateway runs as production does (compiled, plain node) unless --src: build it first
+  // (incremental, seconds when up to date).
+  if (!values.src) execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  useCompiledGateway(!values.src);
   const report = new Report();
   const m = machine();
+  report.log(`gateway: ${values.src ? 'sources under tsx (node --conditions=botgate-src --import tsx apps/gateway/src/cli.ts start)' : 'compiled build (node apps/gateway/dist/cli.js start, as the Dockerfile runs it)'}; baseline: bench/servers/bare-express.ts under tsx`);
   report.log(`botgate bench ${values.quick ? '(quick: smoke-test durations, not publishable) ' : ''}— ${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}`);
   const gatewayNodeFlags = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : [];
   const failed: string[] = [];

@@ -57,8 +57,18 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number, ta
   throw new Error(`server not ready at ${url} within ${timeoutMs} ms:\n${tail()}`);
 }
 
-async function spawnServer(script: string[], port: number, options: SpawnOptions): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...NODE_FLAGS, ...(options.nodeFlags ?? []), ...script], {
+/**
+ * Production (the Dockerfile) runs the compiled gateway, `node apps/gateway/dist/cli.js`: no tsx
+ * loader thread, no transpiling. `npm run bench` does so after `npm run build`; `--src` runs the
+ * sources under tsx like `npm start`.
+ */
+let compiledGateway = false;
+export function useCompiledGateway(on: boolean): void {
+  compiledGateway = on;
+}
+
+async function spawnServer(script: string[], port: number, options: SpawnOptions & { loaderFlags?: string[] }): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...(options.loaderFlags ?? NODE_FLAGS), ...(options.nodeFlags ?? []), ...script], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env, PORT: String(port) },
     // stdout (the JSON log lines) is discarded but still produced: logging stays on the path.
@@ -108,7 +118,9 @@ export async function startGateway(config: Record<string, unknown>, options: { r
   const dir = mkdtempSync(join(tmpdir(), 'botgate-bench-'));
   const file = join(dir, 'botgate.yaml');
   writeFileSync(file, JSON.stringify({ server: { host: '127.0.0.1' }, ...config }, null, 2));
-  return spawnServer(['apps/gateway/src/cli.ts', 'start', '--config', file], port, {
+  const cli = compiledGateway ? 'apps/gateway/dist/cli.js' : 'apps/gateway/src/cli.ts';
+  return spawnServer([cli, 'start', '--config', file], port, {
+    ...(compiledGateway ? { loaderFlags: [] } : {}),
     readyPath: '/readyz',
     nodeFlags: options.nodeFlags,
     env: { REDIS_URL: options.redisUrl, LOG_LEVEL: options.logLevel ?? 'info' },

@@ -64,6 +64,25 @@ describe('redis driver', () => {
     }
   });
 
+  it('gives a lane stranded after start-up (a process died mid inline turn) a drain job within one sweep', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const driver = createRedisDriver({ url, prefix, laneSweepIntervalMs: 100 });
+    const redis = new Redis(url);
+    try {
+      let resolveHandled: (key: string) => void = () => undefined;
+      const handled = new Promise<string>((resolve) => (resolveHandled = resolve));
+      // Workers up and the start-up sweep done: the lane appears only afterwards.
+      await driver.queue.startWorkers({ lane: async (_lane, key) => (resolveHandled(key), { kind: 'done' }), scheduled: async () => undefined });
+      // What an inline turn leaves behind when its process dies: an item, no drain job.
+      const item = { id: 'orphan', data: 1, attempts: 0, enqueuedAt: Date.now() };
+      await redis.rpush(`${prefix}:lane:inbox:conv:orphan`, JSON.stringify(item));
+      expect(await handled).toBe('conv:orphan');
+    } finally {
+      await driver.close();
+      await redis.quit();
+    }
+  });
+
   it('keeps a record namespace index no larger than its live records, even if never listed', async () => {
     const prefix = `t-${randomUUID()}`;
     const driver = createRedisDriver({ url, prefix });

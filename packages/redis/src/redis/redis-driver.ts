@@ -33,6 +33,8 @@ export interface RedisDriverOptions {
   lockDurationMs?: number;
   /** How often each worker looks for jobs whose lock expired (stalled). Default 30 s (BullMQ's). */
   stalledIntervalMs?: number;
+  /** How often workers look for lanes holding items but no drain job (a process died mid inline turn). Default 60 s. */
+  laneSweepIntervalMs?: number;
   /** Delays when a lane handler throws, by attempt (last repeats). Default 1 s, 5 s, 30 s, 2 min. */
   errorBackoffMs?: readonly number[];
   /** How long a producer call waits for the very first connection. Default 5 s. */
@@ -90,6 +92,7 @@ export function createRedisDriver(options: RedisDriverOptions): RedisStorageDriv
     lockDurationMs: options.lockDurationMs ?? 30_000,
     stalledIntervalMs: options.stalledIntervalMs ?? 30_000,
     leaseBusyDelayMs: 500,
+    laneSweepIntervalMs: options.laneSweepIntervalMs ?? 60_000,
     errorBackoffMs: options.errorBackoffMs ?? DEFAULT_ERROR_BACKOFF_MS,
     defaultConcurrency: options.concurrency ?? 32,
   });

@@ -37,6 +37,8 @@ export interface RedisWorkQueueOptions {
   leaseBusyDelayMs: number;
   errorBackoffMs: readonly number[];
   defaultConcurrency: number;
+  /** How often a worker process looks for lanes with items but no drain job. */
+  laneSweepIntervalMs: number;
 }
 
 /** BullMQ job ids may not contain ':' nor be integers: encode ours deterministically. */
@@ -49,6 +51,7 @@ export class RedisWorkQueue implements WorkQueue {
   private readonly scheduledQueue: Queue<ScheduledJob>;
   private readonly workers: Worker[] = [];
   private drainer: LaneDrainer | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RedisWorkQueueOptions) {
     const connection = options.producer;
@@ -257,10 +260,20 @@ export class RedisWorkQueue implements WorkQueue {
     }
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
     await this.recoverLanes(connection);
+    // A process that dies during an inline turn leaves an item in a lane that has no drain job
+    // (inline turns skip BullMQ). The sweep gives such lanes a job again, so an accepted event
+    // waits at most one interval (plus the dead process's lease) instead of the next message.
+    this.sweepTimer = setInterval(() => {
+      this.recoverLanes(connection).catch((error: unknown) =>
+        logger.warn('lane sweep failed', { error: error instanceof Error ? error.message : String(error) }),
+      );
+    }, this.options.laneSweepIntervalMs);
+    this.sweepTimer.unref();
   }
 
   /** Stops workers after their in-flight item, then the queues. Connections are the driver's. */
   async close(): Promise<void> {
+    clearInterval(this.sweepTimer);
     this.drainer?.stop();
     await Promise.all(this.workers.map((worker) => worker.close()));
     await Promise.all(this.bullQueues().map((queue) => queue.close()));
@@ -276,9 +289,9 @@ export class RedisWorkQueue implements WorkQueue {
   }
 
   /**
-   * Self-healing at start-up: a lane whose drain job was lost (failed for good, removed by hand,
-   * Redis restored from an older snapshot) gets one again. Deduplication makes it a no-op
-   * for lanes that have theirs.
+   * Self-healing at start-up and then periodically: a lane whose drain job was lost (failed for
+   * good, removed by hand, Redis restored from an older snapshot, a process dead mid inline turn)
+   * gets one again. Deduplication makes it a no-op for lanes that have theirs.
    */
   private async recoverLanes(redis: Redis): Promise<void> {
     for (const lane of LANES) {

@@ -44,6 +44,12 @@ export interface ConversationStore {
   timeline(conversationId: string, limit?: number): Promise<TimelineEntry[]>;
   /** Sets the status of an outbound timeline entry by delivery id (receipts, retries, DLQ). */
   setDeliveryStatus(conversationId: string, deliveryId: string, status: DeliveryStatus, note?: string): Promise<void>;
+  /**
+   * Optional: the `pendingEffects` saved with the last update were all performed. A store that
+   * keeps them apart from the record forgets them here (an idle conversation then holds none);
+   * until then `get` returns them, so a replay after a crash can perform them again.
+   */
+  dropPendingEffects?(conversationId: string): Promise<void>;
 }
 
 /** Small keyed records for connectors and desks (iAdvize bot links, desk indexes, breaker state). */

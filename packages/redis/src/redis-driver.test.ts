@@ -29,6 +29,31 @@ describe('redis driver', () => {
     }
   });
 
+  it('keeps pending effects apart from the record until they are dropped, and returns them with it', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const driver = createRedisDriver({ url, prefix });
+    const redis = new Redis(url);
+    try {
+      const ref = channelRef();
+      const { conversation } = await driver.conversations.open(ref, () => newConversation(ref));
+      const effects = { itemId: 'e1', channelActions: [{ type: 'close' }] };
+      await driver.conversations.update(conversation.id, (c) => ({ ...c, lastHandledEventId: 'e1', pendingEffects: effects }));
+      // A replay after a crash reads them with the record; the stored record does not carry them.
+      expect((await driver.conversations.get(conversation.id))?.pendingEffects).toEqual(effects);
+      expect(JSON.parse((await redis.get(`${prefix}:conv:${conversation.id}`)) ?? '{}')).not.toHaveProperty('pendingEffects');
+      // An update that does not name effects (a desk reference recorded meanwhile) keeps them.
+      await driver.conversations.update(conversation.id, (c) => ({ ...c, pendingEffects: undefined, variables: { a: '1' } }));
+      expect((await driver.conversations.get(conversation.id))?.pendingEffects).toEqual(effects);
+      await driver.conversations.dropPendingEffects?.(conversation.id);
+      const idle = await driver.conversations.get(conversation.id);
+      expect(idle?.pendingEffects).toBeUndefined();
+      expect(idle?.lastHandledEventId).toBe('e1');
+    } finally {
+      await driver.close();
+      await redis.quit();
+    }
+  });
+
   it('gives lanes whose drain job was lost a new one when workers start', async () => {
     const prefix = `t-${randomUUID()}`;
     const driver = createRedisDriver({ url, prefix });

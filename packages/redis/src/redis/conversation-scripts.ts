@@ -27,9 +27,13 @@ return {1, ARGV[2]}
 
 /**
  * Compare-and-set on revision.
- * KEYS: conversation, updated-at zset, channel index, timeline, timeline status.
- * ARGV: expected revision, new json, ttl ms, score, id, detach ('1' when moving to closed).
+ * KEYS: conversation, updated-at zset, channel index, timeline, timeline status, pending effects.
+ * ARGV: expected revision, new json, ttl ms, score, id, detach ('1' when moving to closed),
+ * pending effects json ('' leaves that key alone).
  * Returns 1 written, 0 revision conflict, -1 missing.
+ * The pending effects go in the same script as the state they belong to (a worker dying right
+ * after it must find both), but under a key of their own, deleted once they are performed: an
+ * idle conversation then keeps none of them.
  */
 export const casUpdateConversationScript = new LuaScript(`
 local current = redis.call('GET', KEYS[1])
@@ -47,5 +51,6 @@ if redis.call('GET', KEYS[3]) == ARGV[5] then
 end
 redis.call('PEXPIRE', KEYS[4], ARGV[3])
 redis.call('PEXPIRE', KEYS[5], ARGV[3])
+if ARGV[7] ~= '' then redis.call('SET', KEYS[6], ARGV[7], 'PX', ARGV[3]) end
 return 1
 `);

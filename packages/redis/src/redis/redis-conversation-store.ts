@@ -42,8 +42,17 @@ export class RedisConversationStore implements ConversationStore {
   }
 
   async get(id: string): Promise<Conversation | null> {
-    const json = await this.guard.run(() => this.redis.get(this.keys.conversation(id)));
-    return json === null ? null : (JSON.parse(json) as Conversation);
+    // The pending effects live under a key of their own (see update): read in the same round trip.
+    const [json, effects] = await this.guard.run(() => this.redis.mget(this.keys.conversation(id), this.keys.pendingEffects(id)));
+    if (json === null || json === undefined) return null;
+    const conversation = JSON.parse(json) as Conversation;
+    if (effects) conversation.pendingEffects = JSON.parse(effects) as unknown;
+    return conversation;
+  }
+
+  /** Performed: an idle conversation keeps no effects (they were ≈ half of its record). */
+  async dropPendingEffects(id: string): Promise<void> {
+    await this.guard.run(() => this.redis.del(this.keys.pendingEffects(id)));
   }
 
   async findByChannel(ref: ChannelRef): Promise<Conversation | null> {
@@ -64,6 +73,8 @@ export class RedisConversationStore implements ConversationStore {
       const next: Conversation = { ...mutated, id, channel: current.channel, revision: current.revision + 1, updatedAt: now.toISOString() };
       const closing = next.state === 'closed' && current.state !== 'closed';
       if (closing && !next.closedAt) next.closedAt = next.updatedAt;
+      // Stored apart (same script, own key): the record stays small and get() puts them back.
+      const { pendingEffects, ...record } = next;
       const written = await this.guard.run(() =>
         casUpdateConversationScript.run(
           this.redis,
@@ -73,8 +84,17 @@ export class RedisConversationStore implements ConversationStore {
             this.keys.channel(current.channel),
             this.keys.timeline(id),
             this.keys.timelineStatus(id),
+            this.keys.pendingEffects(id),
           ],
-          [current.revision, JSON.stringify(next), this.ttlMs, now.getTime(), id, next.state === 'closed' ? '1' : '0'],
+          [
+            current.revision,
+            JSON.stringify(record),
+            this.ttlMs,
+            now.getTime(),
+            id,
+            next.state === 'closed' ? '1' : '0',
+            pendingEffects === undefined ? '' : JSON.stringify(pendingEffects),
+          ],
         ),
       );
       if (written === 1) return next;

@@ -15,6 +15,8 @@ export interface RedisKeys {
   timeline(conversationId: string): string;
   /** Hash deliveryId → {status, note}, overlaid on the timeline when it is read. */
   timelineStatus(conversationId: string): string;
+  /** The effects the last handled event still owes (apart from the record; deleted once performed). */
+  pendingEffects(conversationId: string): string;
   record(namespace: string, key: string): string;
   recordIndex(namespace: string): string;
   dedupe(key: string): string;
@@ -40,6 +42,7 @@ export function redisKeys(prefix: string): RedisKeys {
     conversationsByUpdate: `${p}:convs:updated`,
     timeline: (id) => `${p}:tl:${id}`,
     timelineStatus: (id) => `${p}:tl-status:${id}`,
+    pendingEffects: (id) => `${p}:fx:${id}`,
     record: (ns, key) => `${p}:rec:${enc(ns)}:${key}`,
     recordIndex: (ns) => `${p}:rec-index:${enc(ns)}`,
     dedupe: (key) => `${p}:dedupe:${key}`,

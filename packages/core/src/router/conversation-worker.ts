@@ -300,5 +300,11 @@ async function performEffects(ctx: RouterContext, conversation: Conversation, ef
   }
   await enqueueDeliveries(ctx, conversation, effects.deskDeliveries, timeline);
   for (const note of effects.notes) timeline.push({ at, ...note });
-  if (timeline.length) await ctx.storage.conversations.appendTimeline(conversation.id, timeline);
+  // Both go out together (one round trip): the effects are all performed (queued, scheduled or
+  // offered) by now, so a replay has nothing left to redo.
+  const store = ctx.storage.conversations;
+  await Promise.all([
+    timeline.length ? store.appendTimeline(conversation.id, timeline) : undefined,
+    store.dropPendingEffects?.(conversation.id),
+  ]);
 }

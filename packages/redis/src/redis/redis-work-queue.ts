@@ -20,6 +20,12 @@ import type { RedisKeys } from './redis-keys';
 
 export const LANES: readonly LaneName[] = ['inbox', 'outbox'];
 const SCHEDULED_QUEUE = 'scheduled';
+/**
+ * BullMQ's events stream (every add, activation, completion) is only read by QueueEvents
+ * listeners, which botgate has none of; its default cap of 10,000 events cost ≈ 350 bytes per
+ * conversation in the memory benchmark. 1,000 keeps recent history for a bull-board glance.
+ */
+const EVENTS_STREAM_MAX_LEN = 1_000;
 
 export interface RedisWorkQueueOptions {
   producer: Redis;
@@ -56,11 +62,12 @@ export class RedisWorkQueue implements WorkQueue {
   constructor(private readonly options: RedisWorkQueueOptions) {
     const connection = options.producer;
     const prefix = options.keys.bull;
+    const streams = { events: { maxLen: EVENTS_STREAM_MAX_LEN } };
     this.laneQueues = {
-      inbox: new Queue<DrainJobData>('inbox', { connection, prefix }),
-      outbox: new Queue<DrainJobData>('outbox', { connection, prefix }),
+      inbox: new Queue<DrainJobData>('inbox', { connection, prefix, streams }),
+      outbox: new Queue<DrainJobData>('outbox', { connection, prefix, streams }),
     };
-    this.scheduledQueue = new Queue<ScheduledJob>(SCHEDULED_QUEUE, { connection, prefix });
+    this.scheduledQueue = new Queue<ScheduledJob>(SCHEDULED_QUEUE, { connection, prefix, streams });
     for (const queue of this.bullQueues()) {
       queue.on('error', (error) => options.logger.warn('bullmq queue error', { queue: queue.name, error: error.message }));
     }

@@ -1,5 +1,5 @@
 import type { Action } from '../model/action';
-import type { ChannelCapabilities } from '../model/content';
+import type { ChannelCapabilities, Content } from '../model/content';
 import type { Conversation, TimelineEntry } from '../model/conversation';
 import type { InboundEvent } from '../model/event';
 import type {
@@ -63,7 +63,7 @@ export function summarize(action: Action): string {
   switch (action.type) {
     case 'message': {
       const c = action.content;
-      const text = c.type === 'text' || c.type === 'quickReplies' ? `: ${c.text.slice(0, 120)}` : '';
+      const text = c.type === 'text' || c.type === 'quickReplies' ? `: ${c.text.slice(0, SUMMARY_TEXT)}` : '';
       return `message ${c.type}${text}`;
     }
     case 'wait':
@@ -79,10 +79,33 @@ export function summarize(action: Action): string {
   }
 }
 
+/** How much of a text the summaries carry. */
+const SUMMARY_TEXT = 120;
+
+/**
+ * What a timeline entry keeps beside its summary. Whole actions and contents made up most of a
+ * timeline's bytes (≈ 1.7 KB per idle conversation, kept a week): a text the summary already
+ * carries keeps nothing more, a menu keeps how many replies it offered, anything else
+ * (cards, media, handovers) is kept as is. The full content stays in the vendor's own history.
+ */
+export function timelineData(value: Action | Content | InboundEvent['postback'] | InboundEvent['delivery'] | undefined): unknown {
+  if (value === undefined) return undefined;
+  const content: unknown = 'type' in value && value.type === 'message' && 'content' in value ? value.content : value;
+  if (content && typeof content === 'object' && 'type' in content) {
+    const c = content as Content;
+    if (c.type === 'text') return c.text.length > SUMMARY_TEXT ? { text: c.text } : undefined;
+    if (c.type === 'quickReplies') return c.text.length > SUMMARY_TEXT ? { text: c.text, replies: c.replies.length } : { replies: c.replies.length };
+  }
+  if ('value' in value && typeof value.value === 'string' && !('status' in value) && Object.keys(value).length === 1) {
+    return value.value.length > SUMMARY_TEXT ? value : undefined;
+  }
+  return value;
+}
+
 export function summarizeEvent(event: InboundEvent): string {
   const c = event.content;
-  const body = c && (c.type === 'text' || c.type === 'quickReplies') ? `: ${c.text.slice(0, 120)}` : c ? ` ${c.type}` : '';
-  const postback = event.postback ? `: ${event.postback.value.slice(0, 120)}` : '';
+  const body = c && (c.type === 'text' || c.type === 'quickReplies') ? `: ${c.text.slice(0, SUMMARY_TEXT)}` : c ? ` ${c.type}` : '';
+  const postback = event.postback ? `: ${event.postback.value.slice(0, SUMMARY_TEXT)}` : '';
   const delivery = event.delivery ? ` ${event.delivery.messageId} ${event.delivery.status}` : '';
   return `${event.type} from ${event.author}${body}${postback}${delivery}${event.observeOnly ? ' (observe only)' : ''}`;
 }
@@ -111,7 +134,7 @@ export async function enqueueDeliveries(
       summary: `${what} → ${to}`,
       deliveryId: delivery.id,
       status: 'queued',
-      data: delivery.action ?? delivery.deskOp?.op,
+      data: delivery.action ? timelineData(delivery.action) : delivery.deskOp?.op,
     });
   }
   if (!timeline && entries.length) await ctx.storage.conversations.appendTimeline(conversation.id, entries);

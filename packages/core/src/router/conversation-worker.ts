@@ -12,6 +12,7 @@ import {
   enqueueDeliveries,
   summarize,
   summarizeEvent,
+  timelineData,
   timerEvent,
   type InboxItem,
   type RouterContext,
@@ -55,7 +56,7 @@ export async function handleInboxItem(ctx: RouterContext, conversationId: string
   const inbound: TimelineEntry[] =
     event.type === 'timer'
       ? []
-      : [{ at: event.at, kind: 'inbound', summary: summarizeEvent(event), data: event.content ?? event.postback ?? event.delivery }];
+      : [timelineEntry(event.at, 'inbound', summarizeEvent(event), timelineData(event.content ?? event.postback ?? event.delivery))];
   const outcome = await decide(ctx, conversation, event);
   await applyOutcome(ctx, conversation, outcome, item.id, sync === true, inbound);
   return { kind: 'done' };
@@ -216,6 +217,11 @@ async function timerFired(ctx: RouterContext, conversation: Conversation, event:
   return handoffFallback(ctx, conversation, event, 'timeout');
 }
 
+/** An entry without a `data` key when there is nothing beyond the summary (bytes kept a week). */
+function timelineEntry(at: string, kind: TimelineEntry['kind'], summary: string, data: unknown): TimelineEntry {
+  return data === undefined ? { at, kind, summary } : { at, kind, summary, data };
+}
+
 /** Everything handling one event causes outside the conversation record, replayable as is. */
 interface Effects {
   itemId: string;
@@ -293,7 +299,7 @@ async function performEffects(ctx: RouterContext, conversation: Conversation, ef
   const offered = effects.sync && (await (ctx.turns ?? ctx.storage.rendezvous).offer(effects.itemId, degradeActions(effects.channelActions, capabilitiesFor(ctx, conversation, 'sync'))));
   if (offered) {
     for (const action of effects.channelActions) {
-      timeline.push({ at, kind: 'outbound', summary: `${summarize(action)} (in the synchronous response)`, status: 'sent', data: action });
+      timeline.push({ ...timelineEntry(at, 'outbound', `${summarize(action)} (in the synchronous response)`, timelineData(action)), status: 'sent' });
     }
   } else if (effects.channelActions.length > 0) {
     await enqueueChannelActions(ctx, conversation, effects.channelActions, effects.itemId, timeline);

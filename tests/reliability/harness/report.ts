@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LOG_DIR } from './gateway-process';
+import { LOG_DIR, type GatewayProcess } from './gateway-process';
 
 /**
  * Prints a measured result (outside jest's console decoration, so the lines can be copied into
@@ -58,4 +58,16 @@ export function sumTallies(tallies: DeliveryTally[]): DeliveryTally {
     (a, b) => ({ sent: a.sent + b.sent, delivered: a.delivered + b.delivered, duplicates: a.duplicates + b.duplicates, lost: a.lost + b.lost, outOfOrder: a.outOfOrder + b.outOfOrder }),
     { sent: 0, delivered: 0, duplicates: 0, lost: 0, outOfOrder: 0 },
   );
+}
+
+/**
+ * Stops the processes, then looks for every configured secret in every line they wrote.
+ * Returns the leaks as `<process>: <secret>: <line>` (empty when clean) and reports the count.
+ */
+export async function stopAndScanForSecrets(scenario: string, gateways: GatewayProcess[]): Promise<string[]> {
+  await Promise.all(gateways.map((g) => g.stop()));
+  const leaks = gateways.flatMap((g) => g.leaks().map((l) => `${g.name}: ${l.secret}: ${l.line}`));
+  const lines = gateways.reduce((n, g) => n + g.output.split('\n').length, 0);
+  report(scenario, `log lines scanned: ${lines}; secret leaks: ${leaks.length}`);
+  return leaks;
 }

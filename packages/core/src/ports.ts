@@ -164,8 +164,10 @@ export interface LaneClaim<T> {
   readonly item: LaneItem<T>;
   /**
    * 'done': removes the item and releases the lease (items appended meanwhile get their drain
-   * job going). Anything else, or a thrown handler: releases the lease and hands the item to the
-   * drain workers, which retry it as they would their own.
+   * job going). 'retry', 'pause', 'dead': what the drain workers do with those outcomes (an
+   * attempt counted and a wait, a wait, the dead letters), then the lease is released and the
+   * drain workers take the lane. 'handoff' (a thrown handler): the item goes to the drain workers
+   * as it is.
    */
   finish(outcome: LaneOutcome | { kind: 'handoff' }): Promise<void>;
 }

@@ -9,6 +9,7 @@ import type {
   Clock,
   Delivery,
   DeliveryTarget,
+  LaneClaim,
   Logger,
   Metrics,
   StorageDriver,
@@ -119,12 +120,24 @@ export async function enqueueDeliveries(
   conversation: Conversation,
   deliveries: Array<{ id: string; target: DeliveryTarget; action?: Action; deskOp?: Delivery['deskOp']; turnId?: string }>,
   timeline?: TimelineEntry[],
+  claims?: Array<LaneClaim<Delivery>>,
 ): Promise<void> {
   const entries = timeline ?? [];
   const createdAt = new Date(ctx.clock.now()).toISOString();
+  // A lone delivery may be claimed (see performInline); with several, the first one's claim
+  // would only make the others' drain job wait for its lease.
+  const queue = ctx.storage.queue;
+  const claimable = deliveries.length === 1;
   for (const d of deliveries) {
     const delivery: Delivery = { ...d, conversationId: conversation.id, createdAt };
-    const fresh = await ctx.storage.queue.append('outbox', conversation.id, { id: delivery.id, data: delivery });
+    let fresh: boolean;
+    if (claimable && claims && queue.appendAndClaim) {
+      const result = await queue.appendAndClaim<Delivery>('outbox', conversation.id, { id: delivery.id, data: delivery });
+      fresh = result.appended;
+      if (result.claim) claims.push(result.claim);
+    } else {
+      fresh = await ctx.storage.queue.append('outbox', conversation.id, { id: delivery.id, data: delivery });
+    }
     if (!fresh) continue;
     const what = delivery.action ? summarize(delivery.action) : `desk ${delivery.deskOp?.op}`;
     const to = delivery.target.kind === 'channel' ? delivery.target.connector : `desk ${delivery.target.desk}`;
@@ -152,6 +165,7 @@ export async function enqueueChannelActions(
   actions: Action[],
   baseId: string,
   timeline?: TimelineEntry[],
+  claims?: Array<LaneClaim<Delivery>>,
 ): Promise<void> {
   const target: DeliveryTarget = { kind: 'channel', connector: conversation.channel.connector };
   const caps = capabilitiesFor(ctx, conversation, 'deferred');
@@ -159,14 +173,14 @@ export async function enqueueChannelActions(
   for (let index = 0; index < actions.length; index++) {
     const action = actions[index];
     if (action.type === 'wait') {
-      await enqueueDeliveries(ctx, conversation, deliveries, timeline);
+      await enqueueDeliveries(ctx, conversation, deliveries, timeline, claims);
       const rest = actions.slice(index + 1);
       if (rest.length > 0) await scheduleRestOfTurn(ctx, conversation, rest, `${baseId}:${index}`, action.ms);
       return;
     }
     degradeActions([action], caps).forEach((part, j) => deliveries.push({ id: `${baseId}:${index}:${j}`, target, action: part, turnId: baseId }));
   }
-  await enqueueDeliveries(ctx, conversation, deliveries, timeline);
+  await enqueueDeliveries(ctx, conversation, deliveries, timeline, claims);
 }
 
 async function scheduleRestOfTurn(ctx: RouterContext, conversation: Conversation, rest: Action[], id: string, delayMs: number) {

@@ -2,7 +2,7 @@ import type { Action } from '../model/action';
 import { ActionList } from '../model/action';
 import type { Conversation, TimelineEntry } from '../model/conversation';
 import type { InboundEvent } from '../model/event';
-import type { BotTurnResult, Delivery, DeliveryTarget, LaneItem, LaneOutcome, ScheduledJob } from '../ports';
+import type { BotTurnResult, Delivery, DeliveryTarget, LaneClaim, LaneItem, LaneOutcome, ScheduledJob } from '../ports';
 import { matches } from '../validation';
 import { attendHandover, closeConversation, externalDesk, releaseToBot } from './handoff';
 import {
@@ -17,6 +17,7 @@ import {
   type InboxItem,
   type RouterContext,
 } from './context';
+import { handleOutboxItem } from './delivery-worker';
 import { planTurn, type DeskOp } from './turn-plan';
 
 /** The result of handling one inbox event, applied in a fixed order by `applyOutcome`. */
@@ -292,6 +293,7 @@ async function applyOutcome(ctx: RouterContext, before: Conversation, outcome: E
  */
 async function performEffects(ctx: RouterContext, conversation: Conversation, effects: Effects, timeline: TimelineEntry[]): Promise<void> {
   const at = new Date(ctx.clock.now()).toISOString();
+  const claims: Array<LaneClaim<Delivery>> = [];
   if (effects.cancelTimers) await ctx.storage.queue.cancelScheduledFor(conversation.id);
   if (effects.handoffTimer) await ctx.storage.queue.schedule(effects.handoffTimer);
 
@@ -302,7 +304,8 @@ async function performEffects(ctx: RouterContext, conversation: Conversation, ef
       timeline.push({ ...timelineEntry(at, 'outbound', `${summarize(action)} (in the synchronous response)`, timelineData(action)), status: 'sent' });
     }
   } else if (effects.channelActions.length > 0) {
-    await enqueueChannelActions(ctx, conversation, effects.channelActions, effects.itemId, timeline);
+    // Claimable only when it is the event's one delivery (no desk operation behind it).
+    await enqueueChannelActions(ctx, conversation, effects.channelActions, effects.itemId, timeline, effects.deskDeliveries.length === 0 ? claims : undefined);
   }
   await enqueueDeliveries(ctx, conversation, effects.deskDeliveries, timeline);
   for (const note of effects.notes) timeline.push({ at, ...note });
@@ -313,4 +316,22 @@ async function performEffects(ctx: RouterContext, conversation: Conversation, ef
     timeline.length ? store.appendTimeline(conversation.id, timeline) : undefined,
     store.dropPendingEffects?.(conversation.id),
   ]);
+  for (const claim of claims) await deliverInline(ctx, conversation, claim);
+}
+
+/**
+ * A delivery appended to an idle outbox lane whose lease came with the append (a process that
+ * runs workers): performed here by the outbox worker's own code instead of a second drain job.
+ * The lane still holds the item until the outcome is applied (done pops it; retry, pause and
+ * dead are applied as the drainer would), so a crash in between leaves it for the drain workers.
+ */
+async function deliverInline(ctx: RouterContext, conversation: Conversation, claim: LaneClaim<Delivery>): Promise<void> {
+  let outcome: LaneOutcome | { kind: 'handoff' };
+  try {
+    outcome = await handleOutboxItem(ctx, claim.item, conversation);
+  } catch (error) {
+    ctx.logger.warn('inline delivery failed; the drain workers take it', { conversationId: conversation.id, deliveryId: claim.item.id, reason: (error as Error).message });
+    outcome = { kind: 'handoff' };
+  }
+  await claim.finish(outcome);
 }

@@ -22,10 +22,11 @@ function targetName(delivery: Delivery): string {
  * every lane of that target, and a spent budget or a permanent refusal dead-letters the item so
  * that it stays visible and replayable.
  */
-export async function handleOutboxItem(ctx: RouterContext, item: LaneItem<unknown>): Promise<LaneOutcome> {
+export async function handleOutboxItem(ctx: RouterContext, item: LaneItem<unknown>, known?: Conversation): Promise<LaneOutcome> {
   const delivery = item.data as Delivery;
   const target = targetName(delivery);
-  const conversation = await ctx.storage.conversations.get(delivery.conversationId);
+  // `known`: the record the inbox worker has just saved (a delivery made inline after its turn).
+  const conversation = known?.id === delivery.conversationId ? known : await ctx.storage.conversations.get(delivery.conversationId);
   if (!conversation) return dead(ctx, delivery, target, 'conversation expired before delivery');
 
   const waitMs = ctx.breakers.waitBeforeCall(target);

@@ -75,7 +75,20 @@ export class MemoryWorkQueue implements WorkQueue {
       finish: async (outcome) => {
         if (finished) return;
         finished = true;
-        if (outcome.kind === 'done' && state.items[0] === stored) state.items.shift();
+        if (state.items[0] === stored) {
+          // As the drain loop would: done pops, a retry counts an attempt and waits, a pause
+          // waits (notBefore parks the loop), a dead item goes to the dead letters.
+          if (outcome.kind === 'done') state.items.shift();
+          else if (outcome.kind === 'retry' || outcome.kind === 'pause') {
+            if (outcome.kind === 'retry') stored.attempts += 1;
+            stored.notBefore = Date.now() + Math.max(0, outcome.delayMs);
+          } else if (outcome.kind === 'dead') {
+            state.items.shift();
+            const id = `${lane}:${key}:${stored.id}`;
+            this.dead.delete(id);
+            this.dead.set(id, { id, lane, key, item: stored, error: outcome.error, failedAt: new Date().toISOString() });
+          }
+        }
         state.draining = false;
         // Items appended meanwhile, or the claimed one handed over: the drain loop takes them.
         this.ensureDrain(lane, key);

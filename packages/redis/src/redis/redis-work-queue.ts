@@ -14,7 +14,15 @@ import type {
 } from '@botgate/core';
 import { LaneDrainer, type DrainJobData } from './lane-drainer';
 import { KeyLease } from './key-lease';
-import { appendAndClaimScript, appendLaneItemScript, finishClaimScript, releaseLeaseScript, replayDeadLetterScript } from './lane-scripts';
+import {
+  appendAndClaimScript,
+  appendLaneItemScript,
+  deadLetterLaneHeadScript,
+  finishClaimScript,
+  releaseLeaseScript,
+  replaceLaneHeadScript,
+  replayDeadLetterScript,
+} from './lane-scripts';
 import type { RedisGuard } from './redis-guard';
 import type { RedisKeys } from './redis-keys';
 
@@ -134,7 +142,22 @@ export class RedisWorkQueue implements WorkQueue {
           if (remaining > 0) await this.wakeDrain(lane, key);
           return;
         }
-        // Not done (or the lease was lost): the drain workers take the item from here.
+        if (!lease.lost && (outcome.kind === 'retry' || outcome.kind === 'pause' || outcome.kind === 'dead')) {
+          // As the drainer would: a retry counts an attempt and waits (notBefore makes the drain
+          // job park until then), a pause only waits, a dead item goes to the dead letters.
+          const laneKey = keys.lane(lane, key);
+          if (outcome.kind === 'dead') {
+            const failedAt = Date.now();
+            const letter: DeadLetter = { id: `${lane}:${key}:${item.id}`, lane, key, item: stored, error: outcome.error, failedAt: new Date(failedAt).toISOString() };
+            await guard.run(() =>
+              deadLetterLaneHeadScript.run(producer, [laneKey, keys.laneWaiting(lane), keys.deadLetters, keys.deadLetterIndex], [raw, letter.id, JSON.stringify(letter), failedAt]),
+            );
+          } else {
+            const next: LaneItem<T> = { ...stored, attempts: stored.attempts + (outcome.kind === 'retry' ? 1 : 0), notBefore: Date.now() + Math.max(0, outcome.delayMs) };
+            await guard.run(() => replaceLaneHeadScript.run(producer, [laneKey], [raw, JSON.stringify(next)]));
+          }
+        }
+        // Not done (or the lease was lost): the drain workers take the item (and any behind it) from here.
         await guard.run(() => releaseLeaseScript.run(producer, [leaseKey], [token])).catch(() => undefined);
         await this.ensureDrain(lane, key);
       },

@@ -7,6 +7,7 @@ import type {
   BotClient,
   ChannelConnector,
   Clock,
+  LaneClaim,
   LaneItem,
   LaneOutcome,
   Logger,
@@ -14,6 +15,7 @@ import type {
   ScheduledJob,
   StorageDriver,
   WorkHandlers,
+  WorkQueue,
 } from '../ports';
 import { assertValid } from '../validation';
 import { NotFoundError } from '../errors/not-found-error';
@@ -155,6 +157,55 @@ export function createRouter(deps: RouterDeps): Router {
   let workersRunning = false;
   const inlineTurns = new Set<Promise<unknown>>();
 
+  /** Most inline turns at once (the drain workers' concurrency): beyond it, events are queued. */
+  let inlineLimit = 16;
+
+  /**
+   * Runs the drainer's handler on an item whose lane lease came with its append, then pops it
+   * (or hands it to the drain workers when the handler throws). Tracked so close() waits for it.
+   */
+  function handleClaimed(conversationId: string, claim: LaneClaim<unknown>, event: InboundEvent, turns?: InlineTurn): Promise<'handled' | 'handed-over'> {
+    const handling = (async (): Promise<'handled' | 'handed-over'> => {
+      let outcome: LaneOutcome;
+      try {
+        outcome = await handleInboxItem(turns ? { ...ctx, turns } : ctx, conversationId, claim.item);
+      } catch (error) {
+        deps.logger.warn('inline turn failed; the drain workers take it', { conversationId, eventId: event.id, reason: (error as Error).message });
+        await claim.finish({ kind: 'handoff' });
+        return 'handed-over';
+      }
+      await claim.finish(outcome);
+      return 'handled';
+    })();
+    const tracked = handling.catch((error: unknown) => {
+      deps.logger.error('inline turn could not release its lane', { conversationId, eventId: event.id, reason: (error as Error).message });
+      return 'handled' as const;
+    });
+    inlineTurns.add(tracked);
+    void tracked.finally(() => inlineTurns.delete(tracked));
+    return tracked;
+  }
+
+  /**
+   * The asynchronous counterpart (webhooks acknowledged before the turn, IMIconnect): when the
+   * lane is idle, the event is appended with the lease, acknowledged, and its turn runs in this
+   * process right after, instead of through a BullMQ drain job (whose add was also on the
+   * acknowledgement's path). The item stays in the lane under the lease until handled: a process
+   * dying meanwhile leaves it to the lane sweep, as for a synchronous inline turn.
+   */
+  async function ingestInlineAsync(event: InboundEvent, options: IngestOptions, claimFn: NonNullable<WorkQueue['appendAndClaim']>): Promise<IngestResult> {
+    const conversation = await conversationOf(event, options);
+    if (!conversation) return { conversationId: '', duplicate: false };
+    const conversationId = conversation.id;
+    const result = await claimFn.call(deps.storage.queue, 'inbox', conversationId, { id: event.dedupeKey ?? event.id, data: { event } satisfies InboxItem });
+    if (!result.appended) {
+      metrics.count('botgate_inbound_duplicates_total', { vendor: event.channel.vendor });
+      return { conversationId, duplicate: true };
+    }
+    if (result.claim) void handleClaimed(conversationId, result.claim, event);
+    return { conversationId, duplicate: false };
+  }
+
   /**
    * The synchronous fast path: when the conversation's inbox is empty and no drainer holds its
    * lease, the queue appends the event and hands this process the lease in the same step, and
@@ -177,26 +228,8 @@ export function createRouter(deps: RouterDeps): Router {
     }
     if (!result.claim) return { conversationId, duplicate: false, actions: await deps.storage.rendezvous.wait(id, deadlineMs) };
 
-    const claim = result.claim;
     const turn = new InlineTurn();
-    const handling = (async (): Promise<'handled' | 'handed-over'> => {
-      let outcome: LaneOutcome;
-      try {
-        outcome = await handleInboxItem({ ...ctx, turns: turn }, conversationId, claim.item);
-      } catch (error) {
-        deps.logger.warn('inline turn failed; the drain workers take it', { conversationId, eventId: event.id, reason: (error as Error).message });
-        await claim.finish({ kind: 'handoff' });
-        return 'handed-over';
-      }
-      await claim.finish(outcome);
-      return 'handled';
-    })();
-    const tracked = handling.catch((error: unknown) => {
-      deps.logger.error('inline turn could not release its lane', { conversationId, eventId: event.id, reason: (error as Error).message });
-      return 'handled' as const;
-    });
-    inlineTurns.add(tracked);
-    void tracked.finally(() => inlineTurns.delete(tracked));
+    const tracked = handleClaimed(conversationId, result.claim, event, turn);
 
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), Math.max(0, deadlineMs - (clock.now() - started)))));
@@ -217,6 +250,8 @@ export function createRouter(deps: RouterDeps): Router {
   return {
     handlers,
     async ingest(event, options) {
+      const claimFn = deps.storage.queue.appendAndClaim;
+      if (workersRunning && claimFn && inlineTurns.size < inlineLimit) return ingestInlineAsync(event, options, claimFn);
       const { conversationId, duplicate } = await store(event, options, false);
       return { conversationId, duplicate };
     },
@@ -243,6 +278,7 @@ export function createRouter(deps: RouterDeps): Router {
     breakers: () => breakers.snapshot(),
     async startWorkers(concurrency) {
       await deps.storage.queue.startWorkers(handlers, concurrency ? { concurrency } : undefined);
+      if (concurrency) inlineLimit = concurrency;
       workersRunning = true;
     },
     async close() {

@@ -188,6 +188,51 @@ export const imiconnectSuite: Suite = {
         pass: delivered >= 3000 && complete && check.outOfOrder === 0 && check.duplicates === 0 && refused === 0,
         notes: `baseline = this run's webhook ack rate; missing ${Math.max(0, lost)}, out of order ${check.outOfOrder}, duplicates ${check.duplicates}`,
       });
+      // The same ack load on a gateway of role api, with the workers in a process of their own
+      // (production's shape): what the HTTP intake costs without the turns beside it. Both
+      // processes still share this machine's cores with the load generator and Redis.
+      const gatewayConfig = {
+        bots: [{ type: 'scenario', file: join(REPO_ROOT, 'bench/scenarios/echo.yaml') }],
+        channels: {
+          imiconnect: {
+            integrations: [{ id: INTEGRATION, tenant: 'acme', asset: 'livechat-1', botId: 'echo', verificationToken: TOKEN, inboundUrl: inbound.url }],
+          },
+        },
+      };
+      const api = await startGateway(gatewayConfig, { redisUrl: redis.url, nodeFlags: ctx.gatewayNodeFlags, role: 'api' });
+      const worker = await startGateway(gatewayConfig, { redisUrl: redis.url, nodeFlags: ctx.gatewayNodeFlags, role: 'worker' });
+      try {
+        const apiAck = webhookRequests(`api-${runId}`, webhook);
+        await runLoad(api.url, apiAck, { ...settings, durationSec: ctx.quick ? 2 : 3 });
+        const apiRuns: LoadResult[] = [];
+        const apiBase: LoadResult[] = [];
+        for (let round = 1; round <= roundsFor(ctx); round++) {
+          apiBase.push(await runLoad(bare.url, bareAck, settings));
+          apiRuns.push(await runLoad(api.url, apiAck, settings));
+          report.log(`role api round ${round}:`);
+          report.log(describeLoad('bare express POST /json', apiBase.at(-1)!));
+          report.log(describeLoad(`gateway (role api; role worker in another process) POST ${webhook}`, apiRuns.at(-1)!));
+        }
+        const rate = mean(apiRuns.map((r) => r.rps));
+        const base = mean(apiBase.map((r) => r.rps));
+        const failures = apiRuns.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
+        report.add({
+          suite: 'imiconnect',
+          name: 'webhook ack, role api (workers in another process)',
+          value: rate,
+          unit: 'req/s',
+          baseline: base,
+          ratio: rate / base,
+          p50Ms: Math.max(...apiRuns.map((r) => r.p50)),
+          p99Ms: Math.max(...apiRuns.map((r) => r.p99)),
+          target: '≥ 0.5x',
+          pass: rate / base >= 0.5 && failures === 0,
+          notes: `failed requests ${failures}; the worker process delivers the backlog meanwhile`,
+        });
+      } finally {
+        await api.stop();
+        await worker.stop();
+      }
       report.add({
         suite: 'imiconnect',
         name: 'gateway RSS under load',

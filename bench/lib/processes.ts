@@ -113,13 +113,16 @@ export async function startBareExpress(): Promise<ServerProcess> {
  * The real gateway, `botgate start --config <file>` on a config written for the run (YAML is a
  * superset of JSON, so the config is written as JSON).
  */
-export async function startGateway(config: Record<string, unknown>, options: { redisUrl: string; nodeFlags?: string[]; logLevel?: string }): Promise<ServerProcess> {
+export async function startGateway(
+  config: Record<string, unknown>,
+  options: { redisUrl: string; nodeFlags?: string[]; logLevel?: string; role?: 'api' | 'worker' | 'all' },
+): Promise<ServerProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'botgate-bench-'));
   const file = join(dir, 'botgate.yaml');
   writeFileSync(file, JSON.stringify({ server: { host: '127.0.0.1' }, ...config }, null, 2));
   const cli = compiledGateway ? 'apps/gateway/dist/cli.js' : 'apps/gateway/src/cli.ts';
-  return spawnServer([cli, 'start', '--config', file], port, {
+  return spawnServer([cli, 'start', '--config', file, ...(options.role ? ['--role', options.role] : [])], port, {
     ...(compiledGateway ? { loaderFlags: [] } : {}),
     readyPath: '/readyz',
     nodeFlags: options.nodeFlags,

@@ -54,6 +54,28 @@ describe('redis driver', () => {
     }
   });
 
+  it('remembers appended ids in one sorted set per lane for the dedupe TTL, and honours markers of the former layout', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const driver = createRedisDriver({ url, prefix, laneSeenTtlMs: 300 });
+    const redis = new Redis(url);
+    try {
+      expect(await driver.queue.append('outbox', 'c1', { id: 'a', data: 1 })).toBe(true);
+      expect(await driver.queue.append('outbox', 'c1', { id: 'a', data: 1 })).toBe(false);
+      expect(await driver.queue.append('outbox', 'c1', { id: 'b', data: 2 })).toBe(true);
+      expect(await redis.zcard(`${prefix}:lane-ids:outbox:c1`)).toBe(2);
+      expect(await redis.keys(`${prefix}:lane-seen:*`)).toEqual([]);
+      await redis.set(`${prefix}:lane-seen:outbox:c1:old`, '1', 'PX', 10_000);
+      expect(await driver.queue.append('outbox', 'c1', { id: 'old', data: 3 })).toBe(false);
+      // Past the TTL the id may come again (as with the former markers).
+      await new Promise((r) => setTimeout(r, 350));
+      expect(await driver.queue.append('outbox', 'c1', { id: 'a', data: 1 })).toBe(true);
+      expect(await redis.zcard(`${prefix}:lane-ids:outbox:c1`)).toBe(1);
+    } finally {
+      await driver.close();
+      await redis.quit();
+    }
+  });
+
   it('gives lanes whose drain job was lost a new one when workers start', async () => {
     const prefix = `t-${randomUUID()}`;
     const driver = createRedisDriver({ url, prefix });

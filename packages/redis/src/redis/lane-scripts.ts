@@ -4,9 +4,28 @@ import { LuaScript } from './lua-script';
 // the worker handled (ARGV[1] = its raw JSON), so a surprise second drainer can never pop,
 // rewrite or dead-letter an item it did not handle.
 
-/** KEYS: seen marker, lane list, waiting counter. ARGV: item json, seen ttl ms. 1 appended, 0 duplicate. */
-export const appendLaneItemScript = new LuaScript(`
-if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then return 0 end
+/**
+ * The dedupe check shared by the append scripts. The ids appended to a lane within the TTL are
+ * one sorted set per lane (score = when the id may be appended again), pruned on each append and
+ * expiring with its last id: one key per conversation instead of one per event (≈ 150 bytes
+ * each). A marker key of the former layout (KEYS[legacy]) still counts until its TTL runs out.
+ * KEYS[1]: ids zset. ARGV[2]: ttl ms, ARGV[idArg]: item id. Returns from the script with 0 on a duplicate.
+ */
+function seenCheck(legacyKey: string, idArg: string): string {
+  return `
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+if redis.call('EXISTS', ${legacyKey}) == 1 then return 0 end
+local expires = redis.call('ZSCORE', KEYS[1], ${idArg})
+if expires and tonumber(expires) > now then return 0 end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ${idArg})
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+`;
+}
+
+/** KEYS: seen ids zset, lane list, waiting counter, legacy seen marker. ARGV: item json, seen ttl ms, item id. 1 appended, 0 duplicate. */
+export const appendLaneItemScript = new LuaScript(`${seenCheck('KEYS[4]', 'ARGV[3]')}
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('INCR', KEYS[3])
 return 1
@@ -15,11 +34,11 @@ return 1
 /**
  * Append, and when the item is alone in the lane and nobody holds the key's lease, take the lease
  * too: the caller then handles the item in-process instead of through a drain job.
- * KEYS: seen marker, lane list, waiting counter, lease. ARGV: item json, seen ttl ms, lease token, lease ttl ms.
+ * KEYS: seen ids zset, lane list, waiting counter, lease, legacy seen marker.
+ * ARGV: item json, seen ttl ms, lease token, lease ttl ms, item id.
  * 0 duplicate, 1 appended (a drain job is needed), 2 appended and the lease is ours.
  */
-export const appendAndClaimScript = new LuaScript(`
-if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then return 0 end
+export const appendAndClaimScript = new LuaScript(`${seenCheck('KEYS[5]', 'ARGV[5]')}
 local length = redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('INCR', KEYS[3])
 if length == 1 and redis.call('SET', KEYS[4], ARGV[3], 'NX', 'PX', ARGV[4]) then return 2 end

@@ -97,8 +97,8 @@ export class RedisWorkQueue implements WorkQueue {
       guard.run(() =>
         appendLaneItemScript.run(
           producer,
-          [keys.laneSeen(lane, key, item.id), keys.lane(lane, key), keys.laneWaiting(lane)],
-          [JSON.stringify(stored), seenTtlMs],
+          [keys.laneSeenIds(lane, key), keys.lane(lane, key), keys.laneWaiting(lane), keys.laneSeen(lane, key, item.id)],
+          [JSON.stringify(stored), seenTtlMs, item.id],
         ),
       ),
       this.ensureDrain(lane, key),
@@ -118,7 +118,11 @@ export class RedisWorkQueue implements WorkQueue {
     const token = KeyLease.newToken();
     const leaseKey = keys.laneLease(lane, key);
     const result = await guard.run(() =>
-      appendAndClaimScript.run(producer, [keys.laneSeen(lane, key, item.id), keys.lane(lane, key), keys.laneWaiting(lane), leaseKey], [raw, seenTtlMs, token, leaseMs]),
+      appendAndClaimScript.run(
+        producer,
+        [keys.laneSeenIds(lane, key), keys.lane(lane, key), keys.laneWaiting(lane), leaseKey, keys.laneSeen(lane, key, item.id)],
+        [raw, seenTtlMs, token, leaseMs, item.id],
+      ),
     );
     if (result !== 2) {
       // Queued path: the lane had items or a drainer (ensured for duplicates too, as in append).

@@ -54,3 +54,23 @@ redis.call('PEXPIRE', KEYS[5], ARGV[3])
 if ARGV[7] ~= '' then redis.call('SET', KEYS[6], ARGV[7], 'PX', ARGV[3]) end
 return 1
 `);
+
+/**
+ * Timeline append: RPUSH, trim to the cap, refresh the TTL. One command instead of a MULTI of
+ * five (MULTI, RPUSH, LTRIM, PEXPIRE, EXEC), which ioredis writes to the socket one by one: the
+ * socket writes were the largest single cost in the gateway's profile. Atomic all the same.
+ * KEYS: timeline. ARGV: cap, ttl ms, entry json...
+ */
+export const appendTimelineScript = new LuaScript(`
+redis.call('RPUSH', KEYS[1], unpack(ARGV, 3))
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`);
+
+/** Delivery status: HSET + TTL refresh in one command (see appendTimelineScript). KEYS: status hash. ARGV: delivery id, patch json, ttl ms. */
+export const setDeliveryStatusScript = new LuaScript(`
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+`);

@@ -10,7 +10,7 @@ import {
 } from '@botgate/core';
 import { listLimit, matchesConversationFilter } from '../shared/conversation-filter';
 import { applyDeliveryStatus, TIMELINE_CAP, type DeliveryStatusPatch } from '../shared/timeline-status';
-import { casUpdateConversationScript, openConversationScript } from './conversation-scripts';
+import { appendTimelineScript, casUpdateConversationScript, openConversationScript, setDeliveryStatusScript } from './conversation-scripts';
 import type { RedisGuard } from './redis-guard';
 import type { RedisKeys } from './redis-keys';
 
@@ -134,14 +134,7 @@ export class RedisConversationStore implements ConversationStore {
     const entries = Array.isArray(entry) ? entry : [entry];
     if (entries.length === 0) return;
     const key = this.keys.timeline(conversationId);
-    await this.guard.run(() =>
-      this.redis
-        .multi()
-        .rpush(key, ...entries.map((e) => JSON.stringify(e)))
-        .ltrim(key, -TIMELINE_CAP, -1)
-        .pexpire(key, this.ttlMs)
-        .exec(),
-    );
+    await this.guard.run(() => appendTimelineScript.run(this.redis, [key], [TIMELINE_CAP, this.ttlMs, ...entries.map((e) => JSON.stringify(e))]));
   }
 
   async timeline(conversationId: string, limit = TIMELINE_CAP): Promise<TimelineEntry[]> {
@@ -162,8 +155,6 @@ export class RedisConversationStore implements ConversationStore {
   async setDeliveryStatus(conversationId: string, deliveryId: string, status: DeliveryStatus, note?: string): Promise<void> {
     const key = this.keys.timelineStatus(conversationId);
     const patch: DeliveryStatusPatch = note === undefined ? { status } : { status, note };
-    await this.guard.run(() =>
-      this.redis.multi().hset(key, deliveryId, JSON.stringify(patch)).pexpire(key, this.ttlMs).exec(),
-    );
+    await this.guard.run(() => setDeliveryStatusScript.run(this.redis, [key], [deliveryId, JSON.stringify(patch), this.ttlMs]));
   }
 }

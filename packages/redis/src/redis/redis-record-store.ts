@@ -2,6 +2,19 @@ import type Redis from 'ioredis';
 import type { RecordStore } from '@botgate/core';
 import type { RedisGuard } from './redis-guard';
 import type { RedisKeys } from './redis-keys';
+import { LuaScript } from './lua-script';
+
+/**
+ * A put in one command: ioredis writes each command of a MULTI to the socket separately (five
+ * writes for one record), and IMIconnect puts a receipt record after every delivery.
+ * KEYS: record, index. ARGV: json, ttl ms ('' for none), index score, member, now ms.
+ */
+const putRecordScript = new LuaScript(`
+if ARGV[2] ~= '' then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) else redis.call('SET', KEYS[1], ARGV[1]) end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[5])
+return 1
+`);
 
 /**
  * One string key per record (so each may have its own TTL; Redis 7.0 has no per-field hash
@@ -27,12 +40,9 @@ export class RedisRecordStore implements RecordStore {
     const index = this.keys.recordIndex(namespace);
     const now = Date.now();
     const expires = ttlMs !== undefined && ttlMs > 0;
-    const tx = this.redis.multi();
-    if (expires) tx.set(recordKey, json, 'PX', Math.ceil(ttlMs));
-    else tx.set(recordKey, json);
-    tx.zadd(index, expires ? String(now + Math.ceil(ttlMs)) : '+inf', key);
-    tx.zremrangebyscore(index, '-inf', `(${now}`);
-    await this.guard.run(() => tx.exec());
+    await this.guard.run(() =>
+      putRecordScript.run(this.redis, [recordKey, index], [json, expires ? Math.ceil(ttlMs) : '', expires ? now + Math.ceil(ttlMs) : '+inf', key, now]),
+    );
   }
 
   async delete(namespace: string, key: string): Promise<void> {

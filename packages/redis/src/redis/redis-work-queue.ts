@@ -138,12 +138,15 @@ export class RedisWorkQueue implements WorkQueue {
         finished = true;
         lease.stopRenewing();
         if (outcome.kind === 'done' && !lease.lost) {
-          const reply = await guard.run(() => finishClaimScript.run(producer, [keys.lane(lane, key), keys.laneWaiting(lane), leaseKey], [raw, token]));
+          // The work is done (a vendor may already have the message): the pop must not fail
+          // fast when Redis blinks, or the drain workers would do it a second time. The worker
+          // connection queues commands until Redis is back, as the drainer's own pop does.
+          const reply = await finishClaimScript.run(this.options.workerConnection(), [keys.lane(lane, key), keys.laneWaiting(lane), leaseKey], [raw, token]);
           const [popped, remaining] = reply as [number, number];
           if (popped !== 1) this.options.logger.warn('lane head changed under its in-process claim', { lane, key, itemId: item.id });
           // Appends made while we held the lease started a drain job that found the lease busy
           // and parked itself: wake it rather than let the lane wait out leaseBusyDelayMs.
-          if (remaining > 0) await this.wakeDrain(lane, key);
+          if (remaining > 0) await this.wakeDrain(lane, key).catch(() => undefined);
           return;
         }
         if (!lease.lost && (outcome.kind === 'retry' || outcome.kind === 'pause' || outcome.kind === 'dead')) {

@@ -11,3 +11,4 @@ export * from './router/circuit-breaker';
 export { planTurn, type TurnPlan, type DeskOp } from './router/turn-plan';
 export { type InboxItem } from './router/context';
 export * from './silent-logger';
+export * from './memory-record-store';

@@ -96,7 +96,7 @@ describe('bot configuration endpoints', () => {
     });
     const again = await signedSend(app, 'put', `/bots/ha-42?${QS}`, putBody).expect(200);
     expect(again.body).toEqual(first.body);
-    expect(records.data.get('iadvize:bots|ha-42')).toMatchObject({ idBot: 'demo', language: 'fr', pseudo: 'Botty', idWebsite: 'ha-123' });
+    expect(await records.get('iadvize:bots', 'ha-42')).toMatchObject({ idBot: 'demo', language: 'fr', pseudo: 'Botty', idWebsite: 'ha-123' });
     const read = await signedGet(app, `/bots/ha-42?${QS}`).expect(200);
     expect(read.body).toEqual(first.body);
   });

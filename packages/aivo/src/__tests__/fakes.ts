@@ -1,30 +1,15 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
-import type { Conversation, InboundEvent, IngestResult, RecordStore } from '@botgate/core';
+import type { Conversation, InboundEvent, IngestResult } from '@botgate/core';
 import type { AivoDeskConfig } from '../config';
 import type { AivoDeskIngress } from '../ingest';
 
 // Test doubles local to this package (the dependency rule keeps testkit and redis out of it):
 // the router's desk-facing half, a record store, and a scriptable stand-in for Aivo's HTTP API.
 
-export class MemoryRecords implements RecordStore {
-  readonly data = new Map<string, unknown>();
-  async get<T>(namespace: string, key: string): Promise<T | null> {
-    return (this.data.get(`${namespace}|${key}`) as T | undefined) ?? null;
-  }
-  async put<T>(namespace: string, key: string, value: T): Promise<void> {
-    this.data.set(`${namespace}|${key}`, value);
-  }
-  async delete(namespace: string, key: string): Promise<void> {
-    this.data.delete(`${namespace}|${key}`);
-  }
-  async list<T>(namespace: string): Promise<Array<{ key: string; value: T }>> {
-    return [...this.data.entries()]
-      .filter(([k]) => k.startsWith(`${namespace}|`))
-      .map(([k, value]) => ({ key: k.slice(namespace.length + 1), value: value as T }));
-  }
-}
+/** The core's in-memory record store (the memory driver's own). */
+export { MemoryRecordStore as MemoryRecords } from '@botgate/core';
 
 /** Conversations indexed by desk reference; records what is ingested, dedupes by id. */
 export class FakeDeskRouter implements AivoDeskIngress {

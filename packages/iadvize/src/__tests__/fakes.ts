@@ -11,29 +11,18 @@ import type {
   InboundEvent,
   Ingress,
   Logger,
-  RecordStore,
   SyncIngestResult,
 } from '@botgate/core';
+import { MemoryRecordStore } from '@botgate/core';
 
 // Recording fakes of OUR ports (never of Redis), for the connector's unit tests.
 
-export class MemoryRecords implements RecordStore {
-  readonly data = new Map<string, unknown>();
+/** The core's in-memory record store, counting reads (availability must be answered without one). */
+export class MemoryRecords extends MemoryRecordStore {
   gets = 0;
-  async get<T>(namespace: string, key: string): Promise<T | null> {
+  override async get<T>(namespace: string, key: string): Promise<T | null> {
     this.gets += 1;
-    return (this.data.get(`${namespace}|${key}`) as T | undefined) ?? null;
-  }
-  async put<T>(namespace: string, key: string, value: T): Promise<void> {
-    this.data.set(`${namespace}|${key}`, structuredClone(value));
-  }
-  async delete(namespace: string, key: string): Promise<void> {
-    this.data.delete(`${namespace}|${key}`);
-  }
-  async list<T>(namespace: string): Promise<Array<{ key: string; value: T }>> {
-    return [...this.data.entries()]
-      .filter(([k]) => k.startsWith(`${namespace}|`))
-      .map(([k, value]) => ({ key: k.slice(namespace.length + 1), value: value as T }));
+    return super.get<T>(namespace, key);
   }
 }
 

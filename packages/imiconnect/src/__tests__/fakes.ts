@@ -1,4 +1,4 @@
-import type { InboundEvent, IngestOptions, IngestResult, Ingress, RecordStore, SyncIngestResult } from '@botgate/core';
+import type { InboundEvent, IngestOptions, IngestResult, Ingress, SyncIngestResult } from '@botgate/core';
 import { resolveImiconnectIntegration, type ImiconnectIntegrationConfig, type ResolvedImiconnectIntegration } from '../config';
 
 /** Records what the webhook hands to the core; `hold()` makes ingest wait until released. */
@@ -25,23 +25,8 @@ export class RecordingIngress implements Ingress {
   }
 }
 
-export class MemoryRecords implements RecordStore {
-  readonly data = new Map<string, unknown>();
-  async get<T>(namespace: string, key: string): Promise<T | null> {
-    return (this.data.get(`${namespace}|${key}`) as T | undefined) ?? null;
-  }
-  async put<T>(namespace: string, key: string, value: T): Promise<void> {
-    this.data.set(`${namespace}|${key}`, value);
-  }
-  async delete(namespace: string, key: string): Promise<void> {
-    this.data.delete(`${namespace}|${key}`);
-  }
-  async list<T>(namespace: string): Promise<Array<{ key: string; value: T }>> {
-    return [...this.data.entries()]
-      .filter(([k]) => k.startsWith(`${namespace}|`))
-      .map(([k, value]) => ({ key: k.slice(namespace.length + 1), value: value as T }));
-  }
-}
+/** The core's in-memory record store (the memory driver's own). */
+export { MemoryRecordStore as MemoryRecords } from '@botgate/core';
 
 export function integrationConfig(overrides: Partial<ImiconnectIntegrationConfig> = {}): ImiconnectIntegrationConfig {
   return {

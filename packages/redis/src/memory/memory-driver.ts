@@ -1,8 +1,7 @@
 import type { Logger, StorageDriver } from '@botgate/core';
-import { silentLogger } from '@botgate/core';
+import { MemoryRecordStore, silentLogger } from '@botgate/core';
 import { MemoryConversationStore } from './memory-conversation-store';
 import { MemoryDedupe } from './memory-dedupe';
-import { MemoryRecordStore } from './memory-record-store';
 import { MemoryTurnRendezvous } from './memory-turn-rendezvous';
 import { MemoryWorkQueue } from './memory-work-queue';
 

@@ -1,11 +1,15 @@
-import type { RecordStore } from '@botgate/core';
+import type { RecordStore } from './ports';
 
 interface StoredRecord {
   json: string;
   expiresAt?: number;
 }
 
-/** Records per namespace with optional TTL, checked when read (no sweeper timer to clean up). */
+/**
+ * Records per namespace with optional TTL, checked when read (no sweeper timer to clean up).
+ * The embedded memory driver's record store, and the one vendor packages test with (they may
+ * not depend on the drivers). Values are stored as JSON, so callers never share an object.
+ */
 export class MemoryRecordStore implements RecordStore {
   private readonly namespaces = new Map<string, Map<string, StoredRecord>>();
 

@@ -38,20 +38,23 @@ describe('vendor endpoint down', () => {
     await redis?.stop();
   });
 
+  /** A gateway (role all) delivering to `inbound` with this breaker and IMIconnect retry budget, and its config file. */
+  async function startGateway(
+    suffix: string,
+    inbound: ImiconnectInboundServer,
+    breaker: { failureThreshold: number; cooldownMs: number },
+    retry: { attempts: number; delaysMs: number[] },
+  ): Promise<{ gateway: GatewayProcess; file: string }> {
+    const file = writeConfig(reliabilityConfig({ redisUrl: redis.url, botUrl: bot.url, imiInboundUrl: inbound.url, router: { breaker }, imiconnect: { retry } }));
+    const gateway = await GatewayProcess.start(`${SCENARIO}-${suffix}`, file, 'all');
+    gateways.push(gateway);
+    return { gateway, file };
+  }
+
   it('within the retry budget: the breaker opens and closes, everything is delivered after recovery, in order', async () => {
     const inbound = await startImiconnectInboundServer();
     try {
-      const file = writeConfig(
-        reliabilityConfig({
-          redisUrl: redis.url,
-          botUrl: bot.url,
-          imiInboundUrl: inbound.url,
-          router: { breaker: { failureThreshold: 3, cooldownMs: 300 } },
-          imiconnect: { retry: { attempts: 50, delaysMs: [100, 200, 400] } },
-        }),
-      );
-      const gateway = await GatewayProcess.start(`${SCENARIO}-budget`, file, 'all');
-      gateways.push(gateway);
+      const { gateway, file } = await startGateway('budget', inbound, { failureThreshold: 3, cooldownMs: 300 }, { attempts: 50, delaysMs: [100, 200, 400] });
       inbound.failNext(DOWN, 503);
       const downAt = Date.now();
       const imi = new ImiLoad(gateway.url, inbound, 'vo');
@@ -85,17 +88,7 @@ describe('vendor endpoint down', () => {
   it('beyond the retry budget: every message is dead-lettered (logged, listed), none vanishes, and a replay delivers them', async () => {
     const inbound = await startImiconnectInboundServer();
     try {
-      const file = writeConfig(
-        reliabilityConfig({
-          redisUrl: redis.url,
-          botUrl: bot.url,
-          imiInboundUrl: inbound.url,
-          router: { breaker: { failureThreshold: 3, cooldownMs: 100 } },
-          imiconnect: { retry: { attempts: 3, delaysMs: [50, 100] } },
-        }),
-      );
-      const gateway = await GatewayProcess.start(`${SCENARIO}-dlq`, file, 'all');
-      gateways.push(gateway);
+      const { gateway, file } = await startGateway('dlq', inbound, { failureThreshold: 3, cooldownMs: 100 }, { attempts: 3, delaysMs: [50, 100] });
       inbound.failNext(DOWN, 503);
       const imi = new ImiLoad(gateway.url, inbound, 'vd');
       await imi.run(4, 3, 4);

@@ -48,20 +48,25 @@ const NAV: ReadonlyArray<[LayoutOptions['section'], string, string]> = [
   ['queues', '/admin/queues', 'Queues'],
 ];
 
+/** The <head> every admin page shares; the login page has no script (nothing to refresh). */
+function documentHead(title: string, withScript: boolean): Html {
+  const script = withScript ? new Html('<script defer src="/admin/assets/admin.js"></script>\n') : '';
+  return html`<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${title} · botgate admin</title>
+<link rel="stylesheet" href="/admin/assets/admin.css">
+${script}</head>`;
+}
+
 export function layout(options: LayoutOptions): string {
   const nav = NAV.map(
     ([key, href, label]) => html`<a href="${href}"${options.section === key ? new Html(' aria-current="page"') : ''}>${label}</a>`,
   );
   return html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${options.title} · botgate admin</title>
-<link rel="stylesheet" href="/admin/assets/admin.css">
-<script defer src="/admin/assets/admin.js"></script>
-</head>
+${documentHead(options.title, true)}
 <body data-refresh-seconds="${options.refreshSeconds}">
 <header class="top">
   <strong class="brand">botgate</strong>
@@ -84,13 +89,7 @@ ${options.body}
 export function loginPage(options: { csrfToken: string; next: string; error?: string }): string {
   return html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>Log in · botgate admin</title>
-<link rel="stylesheet" href="/admin/assets/admin.css">
-</head>
+${documentHead('Log in', false)}
 <body class="login">
 <form method="post" action="/admin/login" class="card login-form">
   <h1>botgate admin</h1>

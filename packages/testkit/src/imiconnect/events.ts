@@ -18,7 +18,7 @@ type Field =
   | 'Description'
   | 'Userid';
 
-const SPELLINGS: Record<ImiconnectSpelling, Record<Field, string>> = {
+const WRITTEN_SPELLINGS: Record<Exclude<ImiconnectSpelling, 'lower'>, Record<Field, string>> = {
   doc: {
     Conversationid: 'Conversationid', ConversationType: 'ConversationType', Message: 'Message', MessageType: 'MessageType',
     Messageid: 'Messageid', Media: 'Media', Channel: 'Channel', Event: 'Event', Timestamp: 'Timestamp',
@@ -34,11 +34,11 @@ const SPELLINGS: Record<ImiconnectSpelling, Record<Field, string>> = {
     Messageid: 'message_id', Media: 'media', Channel: 'channel', Event: 'event', Timestamp: 'timestamp',
     PostbackPayload: 'postback_payload', DeliveryStatus: 'delivery_status', Description: 'description', Userid: 'user_id',
   },
-  lower: {
-    Conversationid: 'conversationid', ConversationType: 'conversationtype', Message: 'message', MessageType: 'messagetype',
-    Messageid: 'messageid', Media: 'media', Channel: 'channel', Event: 'event', Timestamp: 'timestamp',
-    PostbackPayload: 'postbackpayload', DeliveryStatus: 'deliverystatus', Description: 'description', Userid: 'userid',
-  },
+};
+// All lower case: the documented names, lowered (derived, so the two cannot drift apart).
+const SPELLINGS: Record<ImiconnectSpelling, Record<Field, string>> = {
+  ...WRITTEN_SPELLINGS,
+  lower: Object.fromEntries(Object.entries(WRITTEN_SPELLINGS.doc).map(([field, name]) => [field, name.toLowerCase()])) as Record<Field, string>,
 };
 
 export type ImiconnectEventPayload = Record<string, string>;

@@ -2,41 +2,19 @@ import type { Action } from '../model/action';
 import { ActionList } from '../model/action';
 import type { Conversation, TimelineEntry } from '../model/conversation';
 import type { InboundEvent } from '../model/event';
-import type { BotTurnResult, Delivery, DeliveryTarget, LaneClaim, LaneItem, LaneOutcome, ScheduledJob } from '../ports';
+import type { BotTurnResult, LaneItem, LaneOutcome } from '../ports';
 import { matches } from '../validation';
 import { attendHandover, closeConversation, externalDesk, releaseToBot } from './handoff';
-import {
-  capabilitiesFor,
-  degradeActions,
-  enqueueChannelActions,
-  enqueueDeliveries,
-  summarize,
-  summarizeEvent,
-  timelineData,
-  timerEvent,
-  type InboxItem,
-  type RouterContext,
-} from './context';
-import { handleOutboxItem } from './delivery-worker';
+import { summarizeEvent, timelineData, type InboxItem, type RouterContext } from './context';
 import { planTurn, type DeskOp } from './turn-plan';
+import { applyOutcome, performEffects, timelineEntry, type Effects, type EventOutcome } from './turn-effects';
 
-/** The result of handling one inbox event, applied in a fixed order by `applyOutcome`. */
-interface EventOutcome {
-  conversation: Conversation;
-  /** Visitor-facing actions; offered to a waiting synchronous request when there is one. */
-  channelActions: Action[];
-  deskOps: DeskOp[];
-  /** A visitor event to relay to the desk holding the conversation. */
-  relay?: InboundEvent;
-  handoffDeadline?: number;
-  notes: string[];
-}
 
 /**
- * Handles the head of a conversation's inbox: one event at a time, in order. Effects are
- * written before the conversation (outbox and timers use deterministic ids), so a worker that
- * dies half-way is replayed safely: the redelivered event finds its effects already queued,
- * and `lastHandledEventId` makes a fully handled event a no-op.
+ * Handles the head of a conversation's inbox: one event at a time, in order. The new state is
+ * saved together with the effects it owes (`pendingEffects`), then the effects are performed
+ * under deterministic ids, so a worker that dies half-way is replayed safely: the redelivered
+ * event finds `lastHandledEventId` = its id and only redoes the owed effects.
  */
 export async function handleInboxItem(ctx: RouterContext, conversationId: string, item: LaneItem<unknown>): Promise<LaneOutcome> {
   const { event, sync } = item.data as InboxItem;
@@ -216,122 +194,4 @@ async function timerFired(ctx: RouterContext, conversation: Conversation, event:
     return { ...base, conversation: attendHandover(conversation, ctx.clock.now()), notes: ['state pending → agent (no failure signal before the deadline)'] };
   }
   return handoffFallback(ctx, conversation, event, 'timeout');
-}
-
-/** An entry without a `data` key when there is nothing beyond the summary (bytes kept a week). */
-function timelineEntry(at: string, kind: TimelineEntry['kind'], summary: string, data: unknown): TimelineEntry {
-  return data === undefined ? { at, kind, summary } : { at, kind, summary, data };
-}
-
-/** Everything handling one event causes outside the conversation record, replayable as is. */
-interface Effects {
-  itemId: string;
-  sync: boolean;
-  channelActions: Action[];
-  deskDeliveries: Array<{ id: string; target: DeliveryTarget; deskOp: Delivery['deskOp'] }>;
-  /** The state changed: timers scheduled for the previous state are cancelled. */
-  cancelTimers: boolean;
-  handoffTimer?: ScheduledJob;
-  notes: Array<{ kind: 'state' | 'note'; summary: string }>;
-}
-
-/**
- * Saves the conversation together with the effects it still owes, then performs them. The save
- * comes first so that every delivery and timer sees the state it was made for (a desk is opened
- * for a conversation that is already pending, a timer carries a version that exists).
- */
-async function applyOutcome(ctx: RouterContext, before: Conversation, outcome: EventOutcome, itemId: string, sync: boolean, timeline: TimelineEntry[]): Promise<void> {
-  const next = outcome.conversation;
-  const now = ctx.clock.now();
-  // A close runs after the conversation went back to the bot (handoff gone): it carries the
-  // handoff it closes, so the desk still knows its own reference.
-  const closing = before.handoff;
-  const deskDeliveries: Effects['deskDeliveries'] = outcome.deskOps.map((op, i) => ({
-    id: `${itemId}:desk:${i}`,
-    target: { kind: 'desk', desk: op.desk },
-    deskOp: { op: op.op, ...(op.reason ? { reason: op.reason } : {}), ...(op.op === 'close' && closing ? { handoff: closing } : {}) },
-  }));
-  const desk = externalDesk(next);
-  if (outcome.relay && desk) deskDeliveries.push({ id: `${itemId}:relay`, target: { kind: 'desk', desk }, deskOp: { op: 'relay', event: outcome.relay } });
-  const stateChanged = next.version !== before.version;
-  const handoffTimer: ScheduledJob | undefined =
-    stateChanged && outcome.handoffDeadline !== undefined && next.state === 'pending'
-      ? {
-          id: `${next.id}:handoff:${next.version}`,
-          conversationId: next.id,
-          runAt: outcome.handoffDeadline,
-          event: timerEvent(next, `${next.id}:handoff:${next.version}`, now, { kind: 'handoff.timeout', version: next.version, turn: next.turn }),
-        }
-      : undefined;
-  const effects: Effects = {
-    itemId,
-    sync,
-    channelActions: outcome.channelActions,
-    deskDeliveries,
-    cancelTimers: stateChanged,
-    ...(handoffTimer ? { handoffTimer } : {}),
-    notes: outcome.notes.map((summary) => ({ kind: next.state !== before.state ? 'state' : 'note', summary })),
-  };
-  const saved = await ctx.storage.conversations.update(next.id, (current) => ({
-    ...next,
-    revision: current.revision,
-    channelData: { ...current.channelData, ...next.channelData },
-    // A desk reference recorded by a delivery since we read the conversation must survive.
-    handoff: next.handoff && current.handoff && current.handoff.requestedAt === next.handoff.requestedAt
-      ? { ...current.handoff, ...next.handoff, deskRef: current.handoff.deskRef ?? next.handoff.deskRef, deskData: current.handoff.deskData ?? next.handoff.deskData }
-      : next.handoff,
-    lastHandledEventId: itemId,
-    pendingEffects: effects,
-  }), before);
-  await performEffects(ctx, saved, effects, timeline);
-}
-
-/**
- * `timeline`: entries to write before this event's own (the inbound one). Every entry of the
- * event goes out in one write at the end; a crash before it loses only timeline lines (the
- * replay re-performs the effects, whose ids dedupe the deliveries), never a delivery.
- */
-async function performEffects(ctx: RouterContext, conversation: Conversation, effects: Effects, timeline: TimelineEntry[]): Promise<void> {
-  const at = new Date(ctx.clock.now()).toISOString();
-  const claims: Array<LaneClaim<Delivery>> = [];
-  if (effects.cancelTimers) await ctx.storage.queue.cancelScheduledFor(conversation.id);
-  if (effects.handoffTimer) await ctx.storage.queue.schedule(effects.handoffTimer);
-
-  // Visitor actions first (a goodbye before the desk closes), then desk operations, in the same lane.
-  const offered = effects.sync && (await (ctx.turns ?? ctx.storage.rendezvous).offer(effects.itemId, degradeActions(effects.channelActions, capabilitiesFor(ctx, conversation, 'sync'))));
-  if (offered) {
-    for (const action of effects.channelActions) {
-      timeline.push({ ...timelineEntry(at, 'outbound', `${summarize(action)} (in the synchronous response)`, timelineData(action)), status: 'sent' });
-    }
-  } else if (effects.channelActions.length > 0) {
-    // Claimable only when it is the event's one delivery (no desk operation behind it).
-    await enqueueChannelActions(ctx, conversation, effects.channelActions, effects.itemId, timeline, effects.deskDeliveries.length === 0 ? claims : undefined);
-  }
-  await enqueueDeliveries(ctx, conversation, effects.deskDeliveries, timeline);
-  for (const note of effects.notes) timeline.push({ at, ...note });
-  // Both go out together (one round trip): the effects are all performed (queued, scheduled or
-  // offered) by now, so a replay has nothing left to redo.
-  const store = ctx.storage.conversations;
-  await Promise.all([
-    timeline.length ? store.appendTimeline(conversation.id, timeline) : undefined,
-    store.dropPendingEffects?.(conversation.id),
-  ]);
-  for (const claim of claims) await deliverInline(ctx, conversation, claim);
-}
-
-/**
- * A delivery appended to an idle outbox lane whose lease came with the append (a process that
- * runs workers): performed here by the outbox worker's own code instead of a second drain job.
- * The lane still holds the item until the outcome is applied (done pops it; retry, pause and
- * dead are applied as the drainer would), so a crash in between leaves it for the drain workers.
- */
-async function deliverInline(ctx: RouterContext, conversation: Conversation, claim: LaneClaim<Delivery>): Promise<void> {
-  let outcome: LaneOutcome | { kind: 'handoff' };
-  try {
-    outcome = await handleOutboxItem(ctx, claim.item, conversation);
-  } catch (error) {
-    ctx.logger.warn('inline delivery failed; the drain workers take it', { conversationId: conversation.id, deliveryId: claim.item.id, reason: (error as Error).message });
-    outcome = { kind: 'handoff' };
-  }
-  await claim.finish(outcome);
 }

@@ -3,7 +3,6 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type {
   AppendResult,
   DeadLetter,
-  LaneClaim,
   LaneItem,
   LaneName,
   Logger,
@@ -14,15 +13,8 @@ import type {
 } from '@botgate/core';
 import { LaneDrainer, type DrainJobData } from './lane-drainer';
 import { KeyLease } from './key-lease';
-import {
-  appendAndClaimScript,
-  appendLaneItemScript,
-  deadLetterLaneHeadScript,
-  finishClaimScript,
-  releaseLeaseScript,
-  replaceLaneHeadScript,
-  replayDeadLetterScript,
-} from './lane-scripts';
+import { LaneClaimHandle } from './lane-claim';
+import { appendAndClaimScript, appendLaneItemScript, replayDeadLetterScript } from './lane-scripts';
 import type { RedisGuard } from './redis-guard';
 import type { RedisKeys } from './redis-keys';
 
@@ -129,46 +121,17 @@ export class RedisWorkQueue implements WorkQueue {
       await this.ensureDrain(lane, key);
       return { appended: result === 1 };
     }
-    const lease = KeyLease.held(producer, leaseKey, token, leaseMs);
-    let finished = false;
-    const claim: LaneClaim<T> = {
+    const claim = new LaneClaimHandle<T>({
+      lane,
+      key,
       item: stored,
-      finish: async (outcome) => {
-        if (finished) return;
-        finished = true;
-        lease.stopRenewing();
-        if (outcome.kind === 'done' && !lease.lost) {
-          // The work is done (a vendor may already have the message): the pop must not fail
-          // fast when Redis blinks, or the drain workers would do it a second time. The worker
-          // connection queues commands until Redis is back, as the drainer's own pop does.
-          const reply = await finishClaimScript.run(this.options.workerConnection(), [keys.lane(lane, key), keys.laneWaiting(lane), leaseKey], [raw, token]);
-          const [popped, remaining] = reply as [number, number];
-          if (popped !== 1) this.options.logger.warn('lane head changed under its in-process claim', { lane, key, itemId: item.id });
-          // Appends made while we held the lease started a drain job that found the lease busy
-          // and parked itself: wake it rather than let the lane wait out leaseBusyDelayMs.
-          if (remaining > 0) await this.wakeDrain(lane, key).catch(() => undefined);
-          return;
-        }
-        if (!lease.lost && (outcome.kind === 'retry' || outcome.kind === 'pause' || outcome.kind === 'dead')) {
-          // As the drainer would: a retry counts an attempt and waits (notBefore makes the drain
-          // job park until then), a pause only waits, a dead item goes to the dead letters.
-          const laneKey = keys.lane(lane, key);
-          if (outcome.kind === 'dead') {
-            const failedAt = Date.now();
-            const letter: DeadLetter = { id: `${lane}:${key}:${item.id}`, lane, key, item: stored, error: outcome.error, failedAt: new Date(failedAt).toISOString() };
-            await guard.run(() =>
-              deadLetterLaneHeadScript.run(producer, [laneKey, keys.laneWaiting(lane), keys.deadLetters, keys.deadLetterIndex], [raw, letter.id, JSON.stringify(letter), failedAt]),
-            );
-          } else {
-            const next: LaneItem<T> = { ...stored, attempts: stored.attempts + (outcome.kind === 'retry' ? 1 : 0), notBefore: Date.now() + Math.max(0, outcome.delayMs) };
-            await guard.run(() => replaceLaneHeadScript.run(producer, [laneKey], [raw, JSON.stringify(next)]));
-          }
-        }
-        // Not done (or the lease was lost): the drain workers take the item (and any behind it) from here.
-        await guard.run(() => releaseLeaseScript.run(producer, [leaseKey], [token])).catch(() => undefined);
-        await this.ensureDrain(lane, key);
-      },
-    };
+      raw,
+      lease: KeyLease.held(producer, leaseKey, token, leaseMs),
+      token,
+      options: this.options,
+      wakeDrain: () => this.wakeDrain(lane, key),
+      ensureDrain: () => this.ensureDrain(lane, key),
+    });
     return { appended: true, claim };
   }
 

@@ -1,0 +1,72 @@
+import type { DeadLetter, LaneClaim, LaneItem, LaneName, LaneOutcome } from '@botgate/core';
+import type { KeyLease } from './key-lease';
+import { deadLetterLaneHeadScript, finishClaimScript, releaseLeaseScript, replaceLaneHeadScript } from './lane-scripts';
+import type { RedisWorkQueueOptions } from './redis-work-queue';
+
+export interface LaneClaimParts<T> {
+  lane: LaneName;
+  key: string;
+  item: LaneItem<T>;
+  /** The item as stored in the lane list: scripts compare the head with it. */
+  raw: string;
+  lease: KeyLease;
+  token: string;
+  options: Pick<RedisWorkQueueOptions, 'producer' | 'guard' | 'keys' | 'logger' | 'workerConnection'>;
+  wakeDrain(): Promise<void>;
+  ensureDrain(): Promise<void>;
+}
+
+/**
+ * An item appended to an idle lane together with its lease (appendAndClaim): the appending
+ * process handles it in-process, then `finish` applies the outcome exactly as the drain worker
+ * would (done pops, retry/pause park it, dead moves it to the dead letters) and hands anything
+ * else to the drain workers. Until then the lane still holds the item, so a crash loses nothing.
+ */
+export class LaneClaimHandle<T> implements LaneClaim<T> {
+  private finished = false;
+
+  constructor(private readonly parts: LaneClaimParts<T>) {}
+
+  get item(): LaneItem<T> {
+    return this.parts.item;
+  }
+
+  async finish(outcome: LaneOutcome | { kind: 'handoff' }): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    const { lane, key, item, raw, lease, token, options } = this.parts;
+    const { producer, guard, keys } = options;
+    const leaseKey = keys.laneLease(lane, key);
+    lease.stopRenewing();
+    if (outcome.kind === 'done' && !lease.lost) {
+      // The work is done (a vendor may already have the message): the pop must not fail
+      // fast when Redis blinks, or the drain workers would do it a second time. The worker
+      // connection queues commands until Redis is back, as the drainer's own pop does.
+      const reply = await finishClaimScript.run(options.workerConnection(), [keys.lane(lane, key), keys.laneWaiting(lane), leaseKey], [raw, token]);
+      const [popped, remaining] = reply as [number, number];
+      if (popped !== 1) options.logger.warn('lane head changed under its in-process claim', { lane, key, itemId: item.id });
+      // Appends made while we held the lease started a drain job that found the lease busy
+      // and parked itself: wake it rather than let the lane wait out leaseBusyDelayMs.
+      if (remaining > 0) await this.parts.wakeDrain().catch(() => undefined);
+      return;
+    }
+    if (!lease.lost && (outcome.kind === 'retry' || outcome.kind === 'pause' || outcome.kind === 'dead')) {
+      // As the drainer would: a retry counts an attempt and waits (notBefore makes the drain
+      // job park until then), a pause only waits, a dead item goes to the dead letters.
+      const laneKey = keys.lane(lane, key);
+      if (outcome.kind === 'dead') {
+        const failedAt = Date.now();
+        const letter: DeadLetter = { id: `${lane}:${key}:${item.id}`, lane, key, item, error: outcome.error, failedAt: new Date(failedAt).toISOString() };
+        await guard.run(() =>
+          deadLetterLaneHeadScript.run(producer, [laneKey, keys.laneWaiting(lane), keys.deadLetters, keys.deadLetterIndex], [raw, letter.id, JSON.stringify(letter), failedAt]),
+        );
+      } else {
+        const next: LaneItem<T> = { ...item, attempts: item.attempts + (outcome.kind === 'retry' ? 1 : 0), notBefore: Date.now() + Math.max(0, outcome.delayMs) };
+        await guard.run(() => replaceLaneHeadScript.run(producer, [laneKey], [raw, JSON.stringify(next)]));
+      }
+    }
+    // Not done (or the lease was lost): the drain workers take the item (and any behind it) from here.
+    await guard.run(() => releaseLeaseScript.run(producer, [leaseKey], [token])).catch(() => undefined);
+    await this.parts.ensureDrain();
+  }
+}

@@ -295,6 +295,8 @@ export interface Logger {
   warn(message: string, meta?: Record<string, unknown>): void;
   error(message: string, meta?: Record<string, unknown>): void;
   child(meta: Record<string, unknown>): Logger;
+  /** False when debug lines are dropped: callers skip building per-request debug data. */
+  debugEnabled?(): boolean;
 }
 
 export interface Metrics {

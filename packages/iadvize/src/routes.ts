@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '@botgate/core';
 import type { BotLink } from './bot-link';
 import type { IadvizeRouteContext } from './context';
 import { postMessageHandler, startConversationHandler } from './conversation-routes';
-import { captureRawBody, iadvizeErrorHandler, identifier, parseBody, parseJsonBody, sendValid } from './http';
+import { iadvizeErrorHandler, identifier, parseBody, sendValid, signedJsonBody } from './http';
 import {
   AvailabilityStrategyList,
   BotResponse,
@@ -24,9 +24,7 @@ export function createIadvizeRouter(ctx: IadvizeRouteContext): Router {
   const router = Router();
   // Public (spec §4.5): iAdvize's health probe carries no signature.
   router.get('/healthcheck', (_req, res) => sendValid(res, HealthcheckResponse, { status: 'UP' }));
-  router.use(captureRawBody);
-  if (ctx.secret !== null) router.use(verifyIadvizeSignature({ secret: ctx.secret }));
-  router.use(parseJsonBody);
+  router.use(signedJsonBody(ctx.secret !== null ? verifyIadvizeSignature({ secret: ctx.secret }) : undefined));
 
   router.get('/external-bots', (_req, res) => listExternalBots(ctx, res));
   router.put('/bots/:idOperator', (req, res) => putBot(ctx, req, res));

@@ -1,13 +1,13 @@
 import express, { type Express, type RequestHandler } from 'express';
-import helmet from 'helmet';
 import type { Logger, StorageDriver } from '@botgate/core';
 import type { GatewayConfig } from '../config/schema';
-import { recordHttpMetrics, tagMountPath } from '../metrics/http-metrics';
+import { observeRequests, tagMountPath } from '../metrics/http-metrics';
 import { createMetricsRoutes } from '../metrics/metrics-routes';
 import type { PrometheusMetrics } from '../metrics/prometheus-metrics';
 import { createOpenApiRoutes } from '../openapi/openapi-routes';
 import { createHealthRoutes } from './health-routes';
 import { jsonErrorHandler, notFoundHandler } from './json-errors';
+import { securityHeaders } from './security-headers';
 
 /** A vendor router and where it lives (`/iadvize`, `/imiconnect`, `/aivo`). */
 export interface RouteMount {
@@ -35,25 +35,21 @@ export interface GatewayAppDeps {
   openapi?: () => object;
 }
 
-function logRequests(logger: Logger): RequestHandler {
-  return (req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.debug('http request', { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 });
-    });
-    next();
-  };
-}
-
 /** The express app for every role; what is mounted depends on the deps the wiring passes. */
 export function createGatewayApp(config: Pick<GatewayConfig, 'server' | 'role'>, deps: GatewayAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.server.trustProxy);
-  app.use(helmet());
-  app.use(logRequests(deps.logger));
-  if (deps.metrics) app.use(recordHttpMetrics(deps.metrics.registry));
+  // Every answer is dynamic JSON (or a page made per request): an ETag is a body hash per
+  // response that no client uses.
+  app.set('etag', false);
+  app.use(securityHeaders());
+  app.use(observeRequests(deps.logger, deps.metrics?.registry));
+  // The vendor surfaces first: each is one prefix test for other paths, while the routers
+  // below are entered by every request that reaches them (the hot paths are the vendors').
+  for (const mount of deps.mounts ?? []) app.use(mount.path, tagMountPath(mount.path, mount.handler));
+  if (deps.apiChannel) app.use('/api/v1', tagMountPath('/api/v1', deps.apiChannel));
+  if (deps.admin) app.use('/admin', tagMountPath('/admin', deps.admin));
   app.use(
     createHealthRoutes({
       storage: deps.storage,
@@ -64,9 +60,6 @@ export function createGatewayApp(config: Pick<GatewayConfig, 'server' | 'role'>,
   );
   if (deps.metrics?.serve) app.use(createMetricsRoutes(deps.metrics.registry, { bearerToken: deps.metrics.bearerToken }));
   if (deps.openapi) app.use(createOpenApiRoutes(deps.openapi));
-  for (const mount of deps.mounts ?? []) app.use(mount.path, tagMountPath(mount.path), mount.handler);
-  if (deps.apiChannel) app.use('/api/v1', tagMountPath('/api/v1'), deps.apiChannel);
-  if (deps.admin) app.use('/admin', tagMountPath('/admin'), deps.admin);
   app.use(notFoundHandler);
   app.use(jsonErrorHandler(deps.logger));
   return app;

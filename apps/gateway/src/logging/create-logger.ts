@@ -36,6 +36,7 @@ function wrap(target: winston.Logger): Logger {
     warn: (message, meta) => target.warn(message, meta),
     error: (message, meta) => target.error(message, meta),
     child: (meta) => wrap(target.child(meta)),
+    debugEnabled: () => target.isLevelEnabled('debug'),
   };
 }
 

@@ -1,18 +1,24 @@
 import type { RequestHandler, Response } from 'express';
-import type { Metrics } from '@botgate/core';
+import type { Logger, Metrics } from '@botgate/core';
 
 // Requests and latency per route TEMPLATE (`/imiconnect/:integrationId`), never the raw path:
 // raw paths carry conversation ids and would give Prometheus one series per conversation.
 
 const MOUNT_KEY = 'botgateMountPath';
 
-/** Remembers where a router is mounted; express forgets req.baseUrl once an error leaves the router. */
-export function tagMountPath(mountPath: string): RequestHandler {
+/**
+ * Remembers where a router is mounted (express forgets req.baseUrl once an error leaves the
+ * router), then runs `handler` when given: one layer for both on the hot vendor paths.
+ */
+export function tagMountPath(mountPath: string, handler?: RequestHandler): RequestHandler {
   const normalized = mountPath === '/' ? '' : mountPath.replace(/\/$/, '');
-  return (_req, res, next) => {
+  const tag: RequestHandler = (req, res, next) => {
     res.locals[MOUNT_KEY] = normalized;
-    next();
+    if (handler) void handler(req, res, next);
+    else next();
   };
+  // Kept reachable as express apps keep theirs (`app.router`): route listings see through the tag.
+  return handler ? Object.assign(tag, { router: handler }) : tag;
 }
 
 function mountPathOf(res: Response): string | undefined {
@@ -35,15 +41,24 @@ export function routeTemplate(res: Response, routePath: unknown): string {
   return mount !== undefined ? `${mount || ''}/*` : '(unmatched)';
 }
 
-export function recordHttpMetrics(metrics: Metrics): RequestHandler {
+/**
+ * Request metrics and the debug request line from one 'finish' listener (one clock read, one
+ * listener per request); no listener at all when neither is wanted.
+ */
+export function observeRequests(logger: Logger, metrics?: Metrics): RequestHandler {
   return (req, res, next) => {
+    const logging = logger.debugEnabled?.() ?? true;
+    if (!metrics && !logging) return next();
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = routeTemplate(res, req.route?.path);
-      const vendor = vendorOfRoute(route);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.count('botgate_http_requests_total', { vendor, method: req.method, route, status: String(res.statusCode) });
-      metrics.observe('botgate_http_request_seconds', { vendor, method: req.method, route }, seconds);
+      if (metrics) {
+        const route = routeTemplate(res, req.route?.path);
+        const vendor = vendorOfRoute(route);
+        metrics.count('botgate_http_requests_total', { vendor, method: req.method, route, status: String(res.statusCode) });
+        metrics.observe('botgate_http_request_seconds', { vendor, method: req.method, route }, seconds);
+      }
+      if (logging) logger.debug('http request', { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 });
     });
     next();
   };

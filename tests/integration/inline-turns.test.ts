@@ -49,6 +49,15 @@ describe.each(drivers)('inline synchronous turns on the %s driver', (_name, make
       if (result.appended) claims.push({ key, id: item.id, inline: result.claim !== undefined });
       return result;
     };
+    // Redis opens and appends an opening event in one step: watched the same way.
+    const openAndAppend = storage.openAndAppend?.bind(storage);
+    if (openAndAppend) {
+      storage.openAndAppend = async (ref, init, item, options) => {
+        const result = await openAndAppend(ref, init, item, options);
+        if (result.appended && options.claim) claims.push({ key: result.conversation.id, id: item.id, inline: result.claim !== undefined });
+        return result;
+      };
+    }
     bot = new RecordingBot({ id: 'bot', name: 'Bot' }, async (input) => {
       const text = textOf(input);
       await gates.get(`${input.conversation.channel.externalId}:${text}`);

@@ -45,11 +45,12 @@ export interface ConversationStore {
   /** Sets the status of an outbound timeline entry by delivery id (receipts, retries, DLQ). */
   setDeliveryStatus(conversationId: string, deliveryId: string, status: DeliveryStatus, note?: string): Promise<void>;
   /**
-   * Optional: the `pendingEffects` saved with the last update were all performed. A store that
-   * keeps them apart from the record forgets them here (an idle conversation then holds none);
-   * until then `get` returns them, so a replay after a crash can perform them again.
+   * The `pendingEffects` saved with the last update were all performed, and `timeline` holds the
+   * handled event's lines: both in one write. A store that keeps the effects apart from the
+   * record forgets them here (an idle conversation then holds none); until then `get` returns
+   * them, so a replay after a crash can perform them again.
    */
-  dropPendingEffects?(conversationId: string): Promise<void>;
+  effectsPerformed(conversationId: string, timeline: TimelineEntry[]): Promise<void>;
 }
 
 /** Small keyed records for connectors and desks (iAdvize bot links, desk indexes, breaker state). */
@@ -310,6 +311,16 @@ export interface Clock {
 }
 
 /** Everything a storage driver provides. */
+export interface OpenAndAppendResult<T> {
+  /** As read in the same step as the append (pendingEffects included). */
+  conversation: Conversation;
+  created: boolean;
+  /** False for a duplicate id. */
+  appended: boolean;
+  /** Present when `claim` was asked and the inbox was idle: handle the item, then finish. */
+  claim?: LaneClaim<T>;
+}
+
 export interface StorageDriver {
   readonly kind: 'redis' | 'memory';
   conversations: ConversationStore;
@@ -317,6 +328,13 @@ export interface StorageDriver {
   dedupe: Dedupe;
   rendezvous: TurnRendezvous;
   queue: WorkQueue;
+  /**
+   * Optional: `conversations.open`, then `queue.append` (or `appendAndClaim` when `claim`) of the
+   * item to the conversation's inbox, as one step: on Redis one round trip instead of three (the
+   * open, the append, the handler's read), on the path of every inbound event. Without it the
+   * router composes the three calls, with the same result.
+   */
+  openAndAppend?<T>(ref: ChannelRef, init: () => Conversation, item: { id: string; data: T }, options: { claim: boolean }): Promise<OpenAndAppendResult<T>>;
   /** True while the backing store answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -16,9 +16,10 @@ import { applyOutcome, performEffects, timelineEntry, type Effects, type EventOu
  * under deterministic ids, so a worker that dies half-way is replayed safely: the redelivered
  * event finds `lastHandledEventId` = its id and only redoes the owed effects.
  */
-export async function handleInboxItem(ctx: RouterContext, conversationId: string, item: LaneItem<unknown>): Promise<LaneOutcome> {
+export async function handleInboxItem(ctx: RouterContext, conversationId: string, item: LaneItem<unknown>, known?: Conversation): Promise<LaneOutcome> {
   const { event, sync } = item.data as InboxItem;
-  const conversation = await ctx.storage.conversations.get(conversationId);
+  // `known`: the record as read with the claim of this item (same step), so no second read.
+  const conversation = known ?? (await ctx.storage.conversations.get(conversationId));
   if (!conversation) {
     ctx.logger.warn('inbox event for an unknown or expired conversation dropped', { conversationId, eventId: event.id });
     if (sync) await (ctx.turns ?? ctx.storage.rendezvous).offer(event.id, []);

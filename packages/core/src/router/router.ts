@@ -23,6 +23,7 @@ import { CircuitBreakers, type BreakerSnapshot } from './circuit-breaker';
 import type { InboxItem, RouterContext } from './context';
 import { handleInboxItem } from './conversation-worker';
 import { handleOutboxItem } from './delivery-worker';
+import { openAndAppend } from './open-and-append';
 import type { IngestOptions, IngestResult, Ingress, SyncIngestResult } from './ingress';
 import { DEFAULT_ROUTER_POLICY, type RouterPolicy } from './policy';
 
@@ -126,31 +127,39 @@ export function createRouter(deps: RouterDeps): Router {
     };
   }
 
-  /** The open conversation the event belongs to (opened by it when it may), or null. */
-  async function conversationOf(event: InboundEvent, options: IngestOptions): Promise<Conversation | null> {
+  /**
+   * The event appended to the inbox of the conversation it belongs to (opened by it when it
+   * may), with the inbox lease when `claim` and the lane was idle; null when no open conversation
+   * takes it. `conversation` is as read with the append when the driver does both in one step.
+   */
+  async function appendEvent(
+    event: InboundEvent,
+    options: IngestOptions,
+    sync: boolean,
+    claim: boolean,
+  ): Promise<{ conversation: Conversation | null; conversationId: string; appended: boolean; claim?: LaneClaim<unknown> } | null> {
     assertValid(InboundEvent, event, 'event');
-    let conversation: Conversation | null;
+    metrics.count('botgate_inbound_events_total', { vendor: event.channel.vendor, type: event.type });
+    const item = { id: event.dedupeKey ?? event.id, data: (sync ? { event, sync } : { event }) satisfies InboxItem };
+    let result: { conversation: Conversation | null; conversationId: string; appended: boolean; claim?: LaneClaim<unknown> };
     // An observe-only start still opens the conversation (iAdvize announces one before the
     // visitor speaks) but gets no bot turn; other observe-only events only join an open one.
     if (OPENING_TYPES.has(event.type) && (!event.observeOnly || event.type === 'start')) {
-      conversation = (await deps.storage.conversations.open(event.channel, () => newConversation(event, options))).conversation;
+      const opened = await openAndAppend<unknown>(deps.storage, event.channel, () => newConversation(event, options), item, { claim });
+      result = { ...opened, conversationId: opened.conversation.id };
     } else {
-      conversation = await deps.storage.conversations.findByChannel(event.channel);
+      const found = await deps.storage.conversations.findByChannel(event.channel);
+      if (!found) {
+        deps.logger.info('event for no open conversation recorded nowhere', { eventId: event.id, type: event.type, vendor: event.channel.vendor });
+        return null;
+      }
+      const claimFn = claim ? deps.storage.queue.appendAndClaim : undefined;
+      const appended = claimFn ? await claimFn.call(deps.storage.queue, 'inbox', found.id, item) : { appended: await deps.storage.queue.append('inbox', found.id, item) };
+      // Under a claim the handler reads the record itself: a turn may have saved since the find.
+      result = { ...appended, conversation: appended.claim ? null : found, conversationId: found.id };
     }
-    metrics.count('botgate_inbound_events_total', { vendor: event.channel.vendor, type: event.type });
-    if (!conversation) {
-      deps.logger.info('event for no open conversation recorded nowhere', { eventId: event.id, type: event.type, vendor: event.channel.vendor });
-    }
-    return conversation;
-  }
-
-  async function store(event: InboundEvent, options: IngestOptions, sync: boolean): Promise<IngestResult & { stored: boolean }> {
-    const conversation = await conversationOf(event, options);
-    if (!conversation) return { conversationId: '', duplicate: false, stored: false };
-    const id = event.dedupeKey ?? event.id;
-    const fresh = await deps.storage.queue.append<InboxItem>('inbox', conversation.id, { id, data: sync ? { event, sync } : { event } });
-    if (!fresh) metrics.count('botgate_inbound_duplicates_total', { vendor: event.channel.vendor });
-    return { conversationId: conversation.id, duplicate: !fresh, stored: fresh };
+    if (!result.appended) metrics.count('botgate_inbound_duplicates_total', { vendor: event.channel.vendor });
+    return result;
   }
 
   /** Set once this process's workers run: only then may a request handle its own turn. */
@@ -164,11 +173,17 @@ export function createRouter(deps: RouterDeps): Router {
    * Runs the drainer's handler on an item whose lane lease came with its append, then pops it
    * (or hands it to the drain workers when the handler throws). Tracked so close() waits for it.
    */
-  function handleClaimed(conversationId: string, claim: LaneClaim<unknown>, event: InboundEvent, turns?: InlineTurn): Promise<'handled' | 'handed-over'> {
+  function handleClaimed(
+    conversationId: string,
+    claim: LaneClaim<unknown>,
+    event: InboundEvent,
+    known: Conversation | null,
+    turns?: InlineTurn,
+  ): Promise<'handled' | 'handed-over'> {
     const handling = (async (): Promise<'handled' | 'handed-over'> => {
       let outcome: LaneOutcome;
       try {
-        outcome = await handleInboxItem(turns ? { ...ctx, turns } : ctx, conversationId, claim.item);
+        outcome = await handleInboxItem(turns ? { ...ctx, turns } : ctx, conversationId, claim.item, known ?? undefined);
       } catch (error) {
         deps.logger.warn('inline turn failed; the drain workers take it', { conversationId, eventId: event.id, reason: (error as Error).message });
         await claim.finish({ kind: 'handoff' });
@@ -193,17 +208,11 @@ export function createRouter(deps: RouterDeps): Router {
    * acknowledgement's path). The item stays in the lane under the lease until handled: a process
    * dying meanwhile leaves it to the lane sweep, as for a synchronous inline turn.
    */
-  async function ingestInlineAsync(event: InboundEvent, options: IngestOptions, claimFn: NonNullable<WorkQueue['appendAndClaim']>): Promise<IngestResult> {
-    const conversation = await conversationOf(event, options);
-    if (!conversation) return { conversationId: '', duplicate: false };
-    const conversationId = conversation.id;
-    const result = await claimFn.call(deps.storage.queue, 'inbox', conversationId, { id: event.dedupeKey ?? event.id, data: { event } satisfies InboxItem });
-    if (!result.appended) {
-      metrics.count('botgate_inbound_duplicates_total', { vendor: event.channel.vendor });
-      return { conversationId, duplicate: true };
-    }
-    if (result.claim) void handleClaimed(conversationId, result.claim, event);
-    return { conversationId, duplicate: false };
+  async function ingestInlineAsync(event: InboundEvent, options: IngestOptions): Promise<IngestResult> {
+    const result = await appendEvent(event, options, false, true);
+    if (!result) return { conversationId: '', duplicate: false };
+    if (result.claim) void handleClaimed(result.conversationId, result.claim, event, result.conversation);
+    return { conversationId: result.conversationId, duplicate: !result.appended };
   }
 
   /**
@@ -215,21 +224,15 @@ export function createRouter(deps: RouterDeps): Router {
    */
   async function ingestInline(event: InboundEvent, options: IngestOptions, deadlineMs: number): Promise<SyncIngestResult> {
     const started = clock.now();
-    const conversation = await conversationOf(event, options);
-    if (!conversation) return { conversationId: '', duplicate: false, actions: null };
     const id = event.dedupeKey ?? event.id;
-    const claimFn = deps.storage.queue.appendAndClaim;
-    if (!claimFn) throw new Error('unreachable: appendAndClaim checked by the caller');
-    const result = await claimFn.call(deps.storage.queue, 'inbox', conversation.id, { id, data: { event, sync: true } satisfies InboxItem });
-    const conversationId = conversation.id;
-    if (!result.appended) {
-      metrics.count('botgate_inbound_duplicates_total', { vendor: event.channel.vendor });
-      return { conversationId, duplicate: true, actions: [] };
-    }
+    const result = await appendEvent(event, options, true, true);
+    if (!result) return { conversationId: '', duplicate: false, actions: null };
+    const { conversationId } = result;
+    if (!result.appended) return { conversationId, duplicate: true, actions: [] };
     if (!result.claim) return { conversationId, duplicate: false, actions: await deps.storage.rendezvous.wait(id, deadlineMs) };
 
     const turn = new InlineTurn();
-    const tracked = handleClaimed(conversationId, result.claim, event, turn);
+    const tracked = handleClaimed(conversationId, result.claim, event, result.conversation, turn);
 
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), Math.max(0, deadlineMs - (clock.now() - started)))));
@@ -250,17 +253,17 @@ export function createRouter(deps: RouterDeps): Router {
   return {
     handlers,
     async ingest(event, options) {
-      const claimFn = deps.storage.queue.appendAndClaim;
-      if (workersRunning && claimFn && inlineTurns.size < inlineLimit) return ingestInlineAsync(event, options, claimFn);
-      const { conversationId, duplicate } = await store(event, options, false);
-      return { conversationId, duplicate };
+      if (workersRunning && deps.storage.queue.appendAndClaim && inlineTurns.size < inlineLimit) return ingestInlineAsync(event, options);
+      const result = await appendEvent(event, options, false, false);
+      return { conversationId: result?.conversationId ?? '', duplicate: result ? !result.appended : false };
     },
     async ingestAndWait(event, options, deadlineMs): Promise<SyncIngestResult> {
       if (workersRunning && deps.storage.queue.appendAndClaim) return ingestInline(event, options, deadlineMs);
-      const { conversationId, duplicate, stored } = await store(event, options, true);
-      if (!stored) return { conversationId, duplicate, actions: duplicate ? [] : null };
+      const result = await appendEvent(event, options, true, false);
+      if (!result) return { conversationId: '', duplicate: false, actions: null };
+      if (!result.appended) return { conversationId: result.conversationId, duplicate: true, actions: [] };
       const actions = await deps.storage.rendezvous.wait(event.dedupeKey ?? event.id, deadlineMs);
-      return { conversationId, duplicate, actions };
+      return { conversationId: result.conversationId, duplicate: false, actions };
     },
     async ingestToConversation(conversationId, partial) {
       const conversation = await deps.storage.conversations.get(conversationId);

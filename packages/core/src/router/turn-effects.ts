@@ -123,13 +123,9 @@ export async function performEffects(ctx: RouterContext, conversation: Conversat
   }
   await enqueueDeliveries(ctx, conversation, effects.deskDeliveries, timeline);
   for (const note of effects.notes) timeline.push({ at, ...note });
-  // Both go out together (one round trip): the effects are all performed (queued, scheduled or
-  // offered) by now, so a replay has nothing left to redo.
-  const store = ctx.storage.conversations;
-  await Promise.all([
-    timeline.length ? store.appendTimeline(conversation.id, timeline) : undefined,
-    store.dropPendingEffects?.(conversation.id),
-  ]);
+  // One write: the effects are all performed (queued, scheduled or offered) by now, so a replay
+  // has nothing left to redo.
+  await ctx.storage.conversations.effectsPerformed(conversation.id, timeline);
   for (const claim of claims) await deliverInline(ctx, conversation, claim);
 }
 

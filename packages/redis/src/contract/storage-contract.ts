@@ -2,6 +2,7 @@ import { describeConversationContract } from './conversation-contract';
 import type { DriverFactory } from './fixtures';
 import { describeKeyValueContract } from './keyvalue-contract';
 import { describeLaneContract } from './lane-contract';
+import { describeOpenAndAppendContract } from './open-and-append-contract';
 import { describeScheduledContract } from './scheduled-contract';
 
 export type { DriverFactory } from './fixtures';
@@ -15,4 +16,5 @@ export function describeStorageContract(name: string, makeDriver: DriverFactory)
   describeKeyValueContract(name, makeDriver);
   describeLaneContract(name, makeDriver);
   describeScheduledContract(name, makeDriver);
+  describeOpenAndAppendContract(name, makeDriver);
 }

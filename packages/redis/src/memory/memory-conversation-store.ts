@@ -75,6 +75,16 @@ export class MemoryConversationStore implements ConversationStore {
     this.timelines.set(conversationId, list);
   }
 
+  async effectsPerformed(conversationId: string, timeline: TimelineEntry[]): Promise<void> {
+    const json = this.conversations.get(conversationId);
+    const current = json === undefined ? undefined : (JSON.parse(json) as Conversation);
+    if (current?.pendingEffects !== undefined) {
+      delete current.pendingEffects;
+      this.conversations.set(conversationId, JSON.stringify(current));
+    }
+    if (timeline.length) await this.appendTimeline(conversationId, timeline);
+  }
+
   async timeline(conversationId: string, limit = TIMELINE_CAP): Promise<TimelineEntry[]> {
     return copy((this.timelines.get(conversationId) ?? []).slice(-Math.max(1, limit)));
   }

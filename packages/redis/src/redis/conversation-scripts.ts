@@ -1,28 +1,65 @@
+import { laneAppend } from './lane-scripts';
 import { LuaScript } from './lua-script';
 
 // Lua for the conversation store. Scripts touch conversation keys derived from ids they read
 // (ARGV[..] prefixes): fine on a single Redis, not cluster-safe (documented limit).
 
 /**
- * KEYS: channel index, new conversation, updated-at zset.
- * ARGV: new id, new json, ttl ms, score, conversation key prefix.
- * Returns {1, json} when created, {0, json} when an open conversation already existed.
+ * Lua that finds the open conversation of a channel reference or creates it, leaving its id in
+ * `conversationId`, its JSON in `record` and `created` (1 when made here).
+ * KEYS[1..3]: channel index, new conversation, updated-at zset.
+ * ARGV[1..5]: new id, new json, ttl ms, score, conversation key prefix.
  * The lookup is done here rather than by a GET before the call: the hot path of every inbound
  * event (an existing conversation) is then one round trip instead of two or three. A closed
  * conversation counts as absent, as in findByChannel.
  */
-export const openConversationScript = new LuaScript(`
+const OPEN_CONVERSATION = `
+local conversationId, record, created = nil, nil, 0
 local existingId = redis.call('GET', KEYS[1])
 if existingId then
   local current = redis.call('GET', ARGV[5] .. existingId)
-  if current and cjson.decode(current)['state'] ~= 'closed' then return {0, current} end
+  if current and cjson.decode(current)['state'] ~= 'closed' then conversationId, record = existingId, current end
 end
-redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
-redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
--- Members not written for a whole TTL belong to expired conversations: keeps the index bounded.
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. (tonumber(ARGV[4]) - tonumber(ARGV[3])))
-return {1, ARGV[2]}
+if not conversationId then
+  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+  redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+  -- Members not written for a whole TTL belong to expired conversations: keeps the index bounded.
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. (tonumber(ARGV[4]) - tonumber(ARGV[3])))
+  conversationId, record, created = ARGV[1], ARGV[2], 1
+end
+`;
+
+/** KEYS, ARGV: as OPEN_CONVERSATION. Returns {created, json}. */
+export const openConversationScript = new LuaScript(`${OPEN_CONVERSATION}
+return {created, record}
+`);
+
+/**
+ * The inbound hot path in one round trip: open (as above), append the event to the
+ * conversation's inbox (lane keys = the prefixes in ARGV followed by the conversation id, a UUID,
+ * which key encoding leaves as it is), and, when the lease came with it, read the pending effects
+ * the handler needs beside the record.
+ * KEYS: channel index, new conversation, updated-at zset, inbox waiting counter.
+ * ARGV: 1-5 as OPEN_CONVERSATION; 6 item json, 7 seen ttl ms, 8 item id, 9 lease token ('' =
+ * append only), 10 lease ttl ms, 11-14 key prefixes of the seen ids, lane, lease, pending effects.
+ * Returns {created, json, appended (0 duplicate, 1, 2 leased), pending effects json or false}.
+ */
+export const openAndAppendScript = new LuaScript(`${OPEN_CONVERSATION}
+${laneAppend({
+  idsKey: '(ARGV[11] .. conversationId)',
+  laneKey: '(ARGV[12] .. conversationId)',
+  waitingKey: 'KEYS[4]',
+  leaseKey: '(ARGV[13] .. conversationId)',
+  itemJson: 'ARGV[6]',
+  seenTtlMs: 'ARGV[7]',
+  itemId: 'ARGV[8]',
+  leaseToken: 'ARGV[9]',
+  leaseTtlMs: 'ARGV[10]',
+})}
+local effects = false
+if appended == 2 then effects = redis.call('GET', ARGV[14] .. conversationId) end
+return {created, record, appended, effects}
 `);
 
 /**
@@ -59,9 +96,13 @@ return 1
  * Timeline append: RPUSH, trim to the cap, refresh the TTL. One command instead of a MULTI of
  * five (MULTI, RPUSH, LTRIM, PEXPIRE, EXEC), which ioredis writes to the socket one by one: the
  * socket writes were the largest single cost in the gateway's profile. Atomic all the same.
- * KEYS: timeline. ARGV: cap, ttl ms, entry json...
+ * With a second key (the pending effects), deletes it in the same command: a handled event's
+ * lines and the end of its owed effects are one write.
+ * KEYS: timeline[, pending effects]. ARGV: cap, ttl ms, entry json...
  */
 export const appendTimelineScript = new LuaScript(`
+if KEYS[2] then redis.call('DEL', KEYS[2]) end
+if #ARGV < 3 then return 1 end
 redis.call('RPUSH', KEYS[1], unpack(ARGV, 3))
 redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
 redis.call('PEXPIRE', KEYS[1], ARGV[2])

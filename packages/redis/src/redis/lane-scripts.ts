@@ -4,45 +4,64 @@ import { LuaScript } from './lua-script';
 // the worker handled (ARGV[1] = its raw JSON), so a surprise second drainer can never pop,
 // rewrite or dead-letter an item it did not handle.
 
+/** Lua expressions (keys and arguments) an append is made of; see `laneAppend`. */
+export interface LaneAppendParts {
+  idsKey: string;
+  laneKey: string;
+  waitingKey: string;
+  leaseKey: string;
+  itemJson: string;
+  seenTtlMs: string;
+  itemId: string;
+  /** '' = append only; else take the lease with this token when the lane was idle. */
+  leaseToken: string;
+  leaseTtlMs: string;
+}
+
 /**
- * The dedupe check shared by the append scripts. The ids appended to a lane within the TTL are
- * one sorted set per lane (score = when the id may be appended again), pruned on each append and
- * expiring with its last id: one key per conversation instead of one per event (≈ 150 bytes
- * each). A marker key of the former layout (KEYS[legacy]) still counts until its TTL runs out.
- * KEYS[1]: ids zset. ARGV[2]: ttl ms, ARGV[idArg]: item id. Returns from the script with 0 on a duplicate.
+ * Lua that appends an item to a lane unless its id was appended within the dedupe TTL, and sets
+ * `appended`: 0 duplicate, 1 appended (a drain job is needed), 2 appended and the lease taken
+ * (the item was alone in the lane, nobody held the lease, and a token was given: the caller
+ * handles the item in-process instead of through a drain job).
+ * The ids appended within the TTL are one sorted set per lane (score = when the id may come
+ * again), pruned on each append and expiring with its last id: one key per conversation instead
+ * of one per event. Shared by the lane append and the inbound open-and-append.
  */
-function seenCheck(legacyKey: string, idArg: string): string {
+export function laneAppend(p: LaneAppendParts): string {
   return `
+local appended = 0
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-if redis.call('EXISTS', ${legacyKey}) == 1 then return 0 end
-local expires = redis.call('ZSCORE', KEYS[1], ${idArg})
-if expires and tonumber(expires) > now then return 0 end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ${idArg})
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local expires = redis.call('ZSCORE', ${p.idsKey}, ${p.itemId})
+if not (expires and tonumber(expires) > now) then
+  redis.call('ZREMRANGEBYSCORE', ${p.idsKey}, '-inf', now)
+  redis.call('ZADD', ${p.idsKey}, now + tonumber(${p.seenTtlMs}), ${p.itemId})
+  redis.call('PEXPIRE', ${p.idsKey}, ${p.seenTtlMs})
+  local length = redis.call('RPUSH', ${p.laneKey}, ${p.itemJson})
+  redis.call('INCR', ${p.waitingKey})
+  appended = 1
+  if ${p.leaseToken} ~= '' and length == 1 and redis.call('SET', ${p.leaseKey}, ${p.leaseToken}, 'NX', 'PX', ${p.leaseTtlMs}) then appended = 2 end
+end
 `;
 }
 
-/** KEYS: seen ids zset, lane list, waiting counter, legacy seen marker. ARGV: item json, seen ttl ms, item id. 1 appended, 0 duplicate. */
-export const appendLaneItemScript = new LuaScript(`${seenCheck('KEYS[4]', 'ARGV[3]')}
-redis.call('RPUSH', KEYS[2], ARGV[1])
-redis.call('INCR', KEYS[3])
-return 1
-`);
-
 /**
- * Append, and when the item is alone in the lane and nobody holds the key's lease, take the lease
- * too: the caller then handles the item in-process instead of through a drain job.
- * KEYS: seen ids zset, lane list, waiting counter, lease, legacy seen marker.
- * ARGV: item json, seen ttl ms, lease token, lease ttl ms, item id.
- * 0 duplicate, 1 appended (a drain job is needed), 2 appended and the lease is ours.
+ * KEYS: seen ids zset, lane list, waiting counter, lease.
+ * ARGV: item json, seen ttl ms, item id, lease token ('' = append only), lease ttl ms.
+ * 0 duplicate, 1 appended, 2 appended and the lease is ours.
  */
-export const appendAndClaimScript = new LuaScript(`${seenCheck('KEYS[5]', 'ARGV[5]')}
-local length = redis.call('RPUSH', KEYS[2], ARGV[1])
-redis.call('INCR', KEYS[3])
-if length == 1 and redis.call('SET', KEYS[4], ARGV[3], 'NX', 'PX', ARGV[4]) then return 2 end
-return 1
+export const appendLaneItemScript = new LuaScript(`${laneAppend({
+  idsKey: 'KEYS[1]',
+  laneKey: 'KEYS[2]',
+  waitingKey: 'KEYS[3]',
+  leaseKey: 'KEYS[4]',
+  itemJson: 'ARGV[1]',
+  seenTtlMs: 'ARGV[2]',
+  itemId: 'ARGV[3]',
+  leaseToken: 'ARGV[4]',
+  leaseTtlMs: 'ARGV[5]',
+})}
+return appended
 `);
 
 /**

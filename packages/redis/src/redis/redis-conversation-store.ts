@@ -27,32 +27,41 @@ export class RedisConversationStore implements ConversationStore {
   ) {}
 
   async open(ref: ChannelRef, init: () => Conversation): Promise<{ conversation: Conversation; created: boolean }> {
+    const { keys, args } = this.openParts(ref, init);
+    const reply = await this.guard.run(() => openConversationScript.run(this.redis, keys, args));
+    const [created, stored] = reply as [number, string];
+    return { conversation: this.fromStored(stored, null), created: created === 1 };
+  }
+
+  /** KEYS and ARGV of the open step (scripts that begin with it: open, openAndAppend). */
+  openParts(ref: ChannelRef, init: () => Conversation): { keys: string[]; args: Array<string | number> } {
     // The script finds an open conversation itself; `init` is cheap (an id and a few fields).
     const fresh = init();
-    const json = JSON.stringify(fresh);
-    const reply = await this.guard.run(() =>
-      openConversationScript.run(
-        this.redis,
-        [this.keys.channel(ref), this.keys.conversation(fresh.id), this.keys.conversationsByUpdate],
-        [fresh.id, json, this.ttlMs, Date.parse(fresh.updatedAt) || Date.now(), this.keys.conversationPrefix],
-      ),
-    );
-    const [created, stored] = reply as [number, string];
-    return { conversation: JSON.parse(stored) as Conversation, created: created === 1 };
+    return {
+      keys: [this.keys.channel(ref), this.keys.conversation(fresh.id), this.keys.conversationsByUpdate],
+      args: [fresh.id, JSON.stringify(fresh), this.ttlMs, Date.parse(fresh.updatedAt) || Date.now(), this.keys.conversationPrefix],
+    };
+  }
+
+  /** A record as stored, with the pending effects kept under their own key (see update). */
+  fromStored(json: string, effects: string | null): Conversation {
+    const conversation = JSON.parse(json) as Conversation;
+    if (effects) conversation.pendingEffects = JSON.parse(effects) as unknown;
+    return conversation;
   }
 
   async get(id: string): Promise<Conversation | null> {
     // The pending effects live under a key of their own (see update): read in the same round trip.
     const [json, effects] = await this.guard.run(() => this.redis.mget(this.keys.conversation(id), this.keys.pendingEffects(id)));
     if (json === null || json === undefined) return null;
-    const conversation = JSON.parse(json) as Conversation;
-    if (effects) conversation.pendingEffects = JSON.parse(effects) as unknown;
-    return conversation;
+    return this.fromStored(json, effects ?? null);
   }
 
   /** Performed: an idle conversation keeps no effects (they were ≈ half of its record). */
-  async dropPendingEffects(id: string): Promise<void> {
-    await this.guard.run(() => this.redis.del(this.keys.pendingEffects(id)));
+  async effectsPerformed(id: string, timeline: TimelineEntry[]): Promise<void> {
+    await this.guard.run(() =>
+      appendTimelineScript.run(this.redis, [this.keys.timeline(id), this.keys.pendingEffects(id)], [TIMELINE_CAP, this.ttlMs, ...timeline.map((e) => JSON.stringify(e))]),
+    );
   }
 
   async findByChannel(ref: ChannelRef): Promise<Conversation | null> {

@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Logger, StorageDriver } from '@botgate/core';
 import { DEFAULT_ERROR_BACKOFF_MS } from '../shared/lane-backoff';
 import { silentLogger } from '@botgate/core';
+import { redisOpenAndAppend } from './redis-open-and-append';
 import { RedisConversationStore } from './redis-conversation-store';
 import { RedisDedupe } from './redis-dedupe';
 import { RedisGuard } from './redis-guard';
@@ -74,6 +75,8 @@ export function createRedisDriver(options: RedisDriverOptions): RedisStorageDriv
   );
   let workerConnection: Redis | undefined;
   const guard = new RedisGuard(producer, connectTimeout);
+  const seenTtlMs = options.laneSeenTtlMs ?? DAY_MS;
+  const leaseMs = options.leaseMs ?? 30_000;
   const rendezvous = new RedisTurnRendezvous(producer, subscriber, guard, keys, logger);
   const queue = new RedisWorkQueue({
     producer,
@@ -87,8 +90,8 @@ export function createRedisDriver(options: RedisDriverOptions): RedisStorageDriv
         logger,
         'worker',
       )),
-    seenTtlMs: options.laneSeenTtlMs ?? DAY_MS,
-    leaseMs: options.leaseMs ?? 30_000,
+    seenTtlMs,
+    leaseMs,
     lockDurationMs: options.lockDurationMs ?? 30_000,
     stalledIntervalMs: options.stalledIntervalMs ?? 30_000,
     leaseBusyDelayMs: 500,
@@ -97,14 +100,16 @@ export function createRedisDriver(options: RedisDriverOptions): RedisStorageDriv
     defaultConcurrency: options.concurrency ?? 32,
   });
   let closing: Promise<void> | undefined;
+  const conversations = new RedisConversationStore(producer, guard, keys, options.conversationTtlMs ?? 7 * DAY_MS);
 
   return {
     kind: 'redis',
-    conversations: new RedisConversationStore(producer, guard, keys, options.conversationTtlMs ?? 7 * DAY_MS),
+    conversations,
     records: new RedisRecordStore(producer, guard, keys),
     dedupe: new RedisDedupe(producer, guard, keys),
     rendezvous,
     queue,
+    openAndAppend: redisOpenAndAppend({ producer, guard, keys, conversations, queue, seenTtlMs, leaseMs }),
     bullQueues: () => queue.bullQueues(),
     async ping() {
       try {

@@ -22,8 +22,6 @@ export interface RedisKeys {
   dedupe(key: string): string;
   turn(turnId: string): string;
   lane(lane: LaneName, key: string): string;
-  /** Former layout of the dedupe markers (one key per id): still honoured until they expire. */
-  laneSeen(lane: LaneName, key: string, itemId: string): string;
   /** Sorted set of the ids appended to a lane within the dedupe TTL (score: when they expire). */
   laneSeenIds(lane: LaneName, key: string): string;
   laneWaiting(lane: LaneName): string;
@@ -51,7 +49,6 @@ export function redisKeys(prefix: string): RedisKeys {
     dedupe: (key) => `${p}:dedupe:${key}`,
     turn: (id) => `${p}:turn:${id}`,
     lane: (lane, key) => `${p}:lane:${lane}:${key}`,
-    laneSeen: (lane, key, itemId) => `${p}:lane-seen:${lane}:${enc(key)}:${itemId}`,
     laneSeenIds: (lane, key) => `${p}:lane-ids:${lane}:${enc(key)}`,
     laneWaiting: (lane) => `${p}:lane-waiting:${lane}`,
     laneLease: (lane, key) => `${p}:lane-lease:${lane}:${key}`,

@@ -14,7 +14,7 @@ import type {
 import { LaneDrainer, type DrainJobData } from './lane-drainer';
 import { KeyLease } from './key-lease';
 import { LaneClaimHandle } from './lane-claim';
-import { appendAndClaimScript, appendLaneItemScript, replayDeadLetterScript } from './lane-scripts';
+import { appendLaneItemScript, replayDeadLetterScript } from './lane-scripts';
 import type { RedisGuard } from './redis-guard';
 import type { RedisKeys } from './redis-keys';
 
@@ -45,6 +45,12 @@ export interface RedisWorkQueueOptions {
   defaultConcurrency: number;
   /** How often a worker process looks for lanes with items but no drain job. */
   laneSweepIntervalMs: number;
+}
+
+export interface PreparedAppend<T> {
+  stored: LaneItem<T>;
+  raw: string;
+  token: string;
 }
 
 /** BullMQ job ids may not contain ':' nor be integers: encode ours deterministically. */
@@ -78,9 +84,8 @@ export class RedisWorkQueue implements WorkQueue {
   }
 
   async append<T>(lane: LaneName, key: string, item: { id: string; data: T; notBefore?: number }): Promise<boolean> {
-    const { producer, guard, keys, seenTtlMs } = this.options;
-    const stored: LaneItem<T> = { id: item.id, data: item.data, attempts: 0, enqueuedAt: Date.now() };
-    if (item.notBefore !== undefined) stored.notBefore = item.notBefore;
+    const { producer, guard, keys, seenTtlMs, leaseMs } = this.options;
+    const { raw } = this.prepareAppend(item, false);
     // Both commands go out together on the producer connection (one round trip instead of two).
     // Redis runs them in the order sent, so the drain job can never see the lane before the item.
     // Ensured for duplicates too: a retried append after a failed add must still get a drainer.
@@ -89,8 +94,8 @@ export class RedisWorkQueue implements WorkQueue {
       guard.run(() =>
         appendLaneItemScript.run(
           producer,
-          [keys.laneSeenIds(lane, key), keys.lane(lane, key), keys.laneWaiting(lane), keys.laneSeen(lane, key, item.id)],
-          [JSON.stringify(stored), seenTtlMs, item.id],
+          [keys.laneSeenIds(lane, key), keys.lane(lane, key), keys.laneWaiting(lane), keys.laneLease(lane, key)],
+          [raw, seenTtlMs, item.id, '', leaseMs],
         ),
       ),
       this.ensureDrain(lane, key),
@@ -105,29 +110,45 @@ export class RedisWorkQueue implements WorkQueue {
     // Without workers here there is no one to hand a failed claim to: plain append.
     if (!this.drainer) return { appended: await this.append(lane, key, item) };
     const { producer, guard, keys, seenTtlMs, leaseMs } = this.options;
-    const stored: LaneItem<T> = { id: item.id, data: item.data, attempts: 0, enqueuedAt: Date.now() };
-    const raw = JSON.stringify(stored);
-    const token = KeyLease.newToken();
-    const leaseKey = keys.laneLease(lane, key);
+    const prepared = this.prepareAppend(item, true);
     const result = await guard.run(() =>
-      appendAndClaimScript.run(
+      appendLaneItemScript.run(
         producer,
-        [keys.laneSeenIds(lane, key), keys.lane(lane, key), keys.laneWaiting(lane), leaseKey, keys.laneSeen(lane, key, item.id)],
-        [raw, seenTtlMs, token, leaseMs, item.id],
+        [keys.laneSeenIds(lane, key), keys.lane(lane, key), keys.laneWaiting(lane), keys.laneLease(lane, key)],
+        [prepared.raw, seenTtlMs, item.id, prepared.token, leaseMs],
       ),
     );
+    return this.settleAppend(lane, key, prepared, Number(result));
+  }
+
+  /**
+   * The item as a lane stores it, and the lease token to claim it with ('' when no claim is
+   * wanted or no worker runs here to hand a failed claim to).
+   */
+  prepareAppend<T>(item: { id: string; data: T; notBefore?: number }, claim: boolean): PreparedAppend<T> {
+    const stored: LaneItem<T> = { id: item.id, data: item.data, attempts: 0, enqueuedAt: Date.now() };
+    if (item.notBefore !== undefined) stored.notBefore = item.notBefore;
+    return { stored, raw: JSON.stringify(stored), token: claim && this.drainer ? KeyLease.newToken() : '' };
+  }
+
+  /**
+   * What an append script's answer means for the caller: a claim (2), or a drain job made sure
+   * of (1 appended, 0 duplicate: a retried append after a failed add must still get a drainer).
+   */
+  async settleAppend<T>(lane: LaneName, key: string, prepared: PreparedAppend<T>, result: number): Promise<AppendResult<T>> {
     if (result !== 2) {
-      // Queued path: the lane had items or a drainer (ensured for duplicates too, as in append).
       await this.ensureDrain(lane, key);
       return { appended: result === 1 };
     }
+    const { producer, keys, leaseMs } = this.options;
+    const leaseKey = keys.laneLease(lane, key);
     const claim = new LaneClaimHandle<T>({
       lane,
       key,
-      item: stored,
-      raw,
-      lease: KeyLease.held(producer, leaseKey, token, leaseMs),
-      token,
+      item: prepared.stored,
+      raw: prepared.raw,
+      lease: KeyLease.held(producer, leaseKey, prepared.token, leaseMs),
+      token: prepared.token,
       options: this.options,
       wakeDrain: () => this.wakeDrain(lane, key),
       ensureDrain: () => this.ensureDrain(lane, key),

@@ -1,0 +1,24 @@
+import type { Conversation } from '../model/conversation';
+import type { ChannelRef } from '../model/event';
+import type { AppendResult, OpenAndAppendResult, StorageDriver } from '../ports';
+
+/**
+ * `StorageDriver.openAndAppend` when the driver has it (one step), else the same result from
+ * its three calls: open, append (or appendAndClaim), and, under a claim, a fresh read (an
+ * earlier turn may have saved between the open and the append).
+ */
+export async function openAndAppend<T>(
+  storage: StorageDriver,
+  ref: ChannelRef,
+  init: () => Conversation,
+  item: { id: string; data: T },
+  options: { claim: boolean },
+): Promise<OpenAndAppendResult<T>> {
+  if (storage.openAndAppend) return storage.openAndAppend(ref, init, item, options);
+  const { conversation: opened, created } = await storage.conversations.open(ref, init);
+  const queue = storage.queue;
+  const result: AppendResult<T> =
+    options.claim && queue.appendAndClaim ? await queue.appendAndClaim<T>('inbox', opened.id, item) : { appended: await queue.append('inbox', opened.id, item) };
+  const conversation = result.claim ? ((await storage.conversations.get(opened.id)) ?? opened) : opened;
+  return { conversation, created, ...result };
+}

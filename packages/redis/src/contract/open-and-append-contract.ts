@@ -1,0 +1,112 @@
+import { openAndAppend, type LaneItem, type StorageDriver } from '@botgate/core';
+import { channelRef, deferred, eventually, newConversation, type DriverFactory } from './fixtures';
+
+/**
+ * The inbound step (open the conversation, append the event to its inbox, maybe take the lease)
+ * and the end of a handled event (effects performed, timeline lines): the same results whether
+ * a driver does them in one step (Redis) or the router composes them (memory).
+ */
+export function describeOpenAndAppendContract(name: string, makeDriver: DriverFactory): void {
+  describe(`${name}: open and append`, () => {
+    let driver: StorageDriver;
+    beforeEach(async () => {
+      driver = await makeDriver();
+    });
+    afterEach(async () => {
+      await driver.close();
+    });
+
+    it('opens once per channel, appends once per id, and leaves the item to the drain workers without a claim', async () => {
+      const ref = channelRef();
+      const first = await openAndAppend(driver, ref, () => newConversation(ref), { id: 'e1', data: { n: 1 } }, { claim: false });
+      const again = await openAndAppend(driver, ref, () => newConversation(ref), { id: 'e1', data: { n: 1 } }, { claim: false });
+      const second = await openAndAppend(driver, ref, () => newConversation(ref), { id: 'e2', data: { n: 2 } }, { claim: false });
+      expect([first.created, again.created, second.created]).toEqual([true, false, false]);
+      expect([first.appended, again.appended, second.appended]).toEqual([true, false, true]);
+      expect(new Set([first, again, second].map((r) => r.conversation.id)).size).toBe(1);
+      expect([first.claim, again.claim, second.claim]).toEqual([undefined, undefined, undefined]);
+      expect(first.conversation).toEqual(await driver.conversations.get(first.conversation.id));
+      expect((await driver.queue.counts()).lanesWaiting.inbox).toBe(2);
+
+      const handled: Array<{ key: string; id: string }> = [];
+      const both = deferred();
+      await driver.queue.startWorkers({
+        lane: async (_lane, key, item) => {
+          handled.push({ key, id: item.id });
+          if (handled.length === 2) both.resolve();
+          return { kind: 'done' };
+        },
+        scheduled: async () => undefined,
+      });
+      await both.promise;
+      expect(handled).toEqual([
+        { key: first.conversation.id, id: 'e1' },
+        { key: first.conversation.id, id: 'e2' },
+      ]);
+    });
+
+    it('with workers running, claims an idle inbox: the record comes as of the claim, the item waits for finish', async () => {
+      const handled: string[] = [];
+      const handledTwice = deferred();
+      await driver.queue.startWorkers({
+        lane: async (_lane, _key, item) => {
+          handled.push(item.id);
+          if (handled.length === 1) handledTwice.resolve();
+          return { kind: 'done' };
+        },
+        scheduled: async () => undefined,
+      });
+      const ref = channelRef();
+      const { conversation } = await driver.conversations.open(ref, () => newConversation(ref));
+      const effects = { itemId: 'e0', channelActions: [] };
+      await driver.conversations.update(conversation.id, (c) => ({ ...c, lastHandledEventId: 'e0', pendingEffects: effects }));
+
+      const claimed = await openAndAppend(driver, ref, () => newConversation(ref), { id: 'e1', data: { n: 1 } }, { claim: true });
+      expect(claimed).toMatchObject({ created: false, appended: true });
+      expect(claimed.claim?.item).toMatchObject({ id: 'e1', data: { n: 1 }, attempts: 0 } satisfies Partial<LaneItem<unknown>>);
+      expect(claimed.conversation).toMatchObject({ id: conversation.id, revision: 1, lastHandledEventId: 'e0', pendingEffects: effects });
+
+      // The lane is busy under the claim: the next event is queued behind it, not claimed.
+      const queued = await openAndAppend(driver, ref, () => newConversation(ref), { id: 'e2', data: { n: 2 } }, { claim: true });
+      expect([queued.appended, queued.claim]).toEqual([true, undefined]);
+      expect(handled).toEqual([]);
+      await claimed.claim?.finish({ kind: 'done' });
+      await handledTwice.promise;
+      expect(handled).toEqual(['e2']);
+      await eventually(async () => (await driver.queue.counts()).lanesWaiting.inbox === 0);
+
+      // Idle again: claimed again; a duplicate id is neither appended nor claimed.
+      const next = await openAndAppend(driver, ref, () => newConversation(ref), { id: 'e3', data: { n: 3 } }, { claim: true });
+      expect(next.claim).toBeDefined();
+      await next.claim?.finish({ kind: 'done' });
+      const duplicate = await openAndAppend(driver, ref, () => newConversation(ref), { id: 'e3', data: { n: 3 } }, { claim: true });
+      expect([duplicate.appended, duplicate.claim]).toEqual([false, undefined]);
+    });
+
+    it('a closed conversation is not reopened: the event starts a new one', async () => {
+      const ref = channelRef();
+      const first = await openAndAppend(driver, ref, () => newConversation(ref), { id: 'e1', data: 1 }, { claim: false });
+      await driver.conversations.update(first.conversation.id, (c) => ({ ...c, state: 'closed' }));
+      const second = await openAndAppend(driver, ref, () => newConversation(ref), { id: 'e2', data: 2 }, { claim: false });
+      expect(second.created).toBe(true);
+      expect(second.conversation.id).not.toBe(first.conversation.id);
+    });
+
+    it('effectsPerformed forgets the pending effects and appends the timeline lines in one call', async () => {
+      const ref = channelRef();
+      const { conversation } = await driver.conversations.open(ref, () => newConversation(ref));
+      await driver.conversations.update(conversation.id, (c) => ({ ...c, lastHandledEventId: 'e1', pendingEffects: { itemId: 'e1' } }));
+      const at = new Date().toISOString();
+      await driver.conversations.effectsPerformed(conversation.id, [
+        { at, kind: 'inbound', summary: 'hello' },
+        { at, kind: 'outbound', summary: 'hi' },
+      ]);
+      const idle = await driver.conversations.get(conversation.id);
+      expect(idle?.pendingEffects).toBeUndefined();
+      expect(idle?.lastHandledEventId).toBe('e1');
+      expect((await driver.conversations.timeline(conversation.id)).map((e) => e.summary)).toEqual(['hello', 'hi']);
+      await driver.conversations.effectsPerformed(conversation.id, []);
+      expect(await driver.conversations.timeline(conversation.id)).toHaveLength(2);
+    });
+  });
+}

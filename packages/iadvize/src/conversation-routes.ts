@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { NotFoundError, type IngestOptions } from '@botgate/core';
 import type { BotLink } from './bot-link';
 import type { IadvizeRouteContext } from './context';
-import { identifier, keepValidReplies, parseBody, sendValid } from './http';
+import { assertValidAnswer, identifier, keepValidReplies, parseBody } from './http';
 import {
   ConversationResponse,
   PostMessageRequest,
@@ -65,13 +65,11 @@ function replyContext(ctx: IadvizeRouteContext, link: BotLink): ReplyContext {
 
 function sendEnvelope(ctx: IadvizeRouteContext, res: Response, id: ConversationIdentity, replies: Reply[]): void {
   const now = new Date(ctx.clock.now()).toISOString();
-  sendValid(res, ConversationResponse, {
-    idConversation: id.idConversation,
-    idOperator: id.idOperator,
-    replies: keepValidReplies(replies, ctx.logger),
-    createdAt: now,
-    updatedAt: now,
-  });
+  const envelope = { idConversation: id.idConversation, idOperator: id.idOperator, replies: [] as Reply[], createdAt: now, updatedAt: now };
+  // The envelope is checked on its own: every reply was just checked one by one (and a bad one
+  // dropped), so checking them again inside the envelope would only double the cost.
+  assertValidAnswer(ConversationResponse, envelope);
+  res.status(200).json({ ...envelope, replies: keepValidReplies(replies, ctx.logger) });
 }
 
 /** POST /conversations: echo iAdvize's id; [] unless the history says another bot transferred to us. */

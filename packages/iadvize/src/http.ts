@@ -79,12 +79,17 @@ export function keepValidReplies(replies: Reply[], logger: Logger): Reply[] {
   });
 }
 
-/** Sends `body` after checking it against its schema (a 500 if it does not match). */
-export function sendValid<T extends TSchema>(res: Response, schema: T, body: unknown): void {
+/** An answer of ours that does not match its schema is a bug: a 500, never sent. */
+export function assertValidAnswer<T extends TSchema>(schema: T, body: unknown): void {
   const validate = compileSchema(schema);
   if (!validate(body)) {
     throw new BotgateError('invalid_response', 'the gateway built an invalid answer', 500, toIssues(validate.errors));
   }
+}
+
+/** Sends `body` after checking it against its schema (a 500 if it does not match). */
+export function sendValid<T extends TSchema>(res: Response, schema: T, body: unknown): void {
+  assertValidAnswer(schema, body);
   res.status(200).json(body);
 }
 

@@ -19,6 +19,9 @@ export interface Choice {
   readonly label: string;
   /** 1-based position in the step's (last) quick replies: channels without buttons show numbers. */
   readonly position?: number;
+  /** value and label as normalizeInput leaves them (compared with every answer: made once). */
+  readonly matchValue: string;
+  readonly matchLabel: string;
 }
 
 export interface CompiledStep {
@@ -142,6 +145,10 @@ function checkChoices(items: readonly (SayItem | ContentItem)[], at: string, iss
   }
 }
 
+function choice(value: string, label: string, position?: number): Choice {
+  return { value, label, position, matchValue: normalizeInput(value), matchLabel: normalizeInput(label) };
+}
+
 function choicesOf(step: Step): Choice[] {
   const choices: Choice[] = [];
   const items = [...(step.say ?? []), ...(step.fallback ?? [])];
@@ -150,12 +157,12 @@ function choicesOf(step: Step): Choice[] {
   for (const { content } of contents(items)) {
     if (content.type === 'quickReplies') {
       content.replies.forEach((r, k) =>
-        choices.push({ value: r.value ?? r.label, label: r.label, position: content === numbered ? k + 1 : undefined }),
+        choices.push(choice(r.value ?? r.label, r.label, content === numbered ? k + 1 : undefined)),
       );
     }
     const cards = content.type === 'card' ? [content] : content.type === 'carousel' ? content.cards : [];
     for (const card of cards) {
-      for (const action of card.actions) if (action.type === 'postback') choices.push({ value: action.value, label: action.label });
+      for (const action of card.actions) if (action.type === 'postback') choices.push(choice(action.value, action.label));
     }
   }
   return choices;

@@ -41,6 +41,9 @@ interface Turn {
 interface Input {
   text: string;
   postback?: string;
+  /** text and postback as normalizeInput leaves them: made once, compared with every trigger. */
+  typed: string;
+  typedPostback?: string;
 }
 
 export function runScenarioTurn(scenario: Scenario, input: BotTurnInput): BotTurnResult {
@@ -110,9 +113,14 @@ function currentStep(turn: Turn): CompiledStep {
 }
 
 function inputOf(event: BotTurnInput['event']): Input {
-  if (event.type === 'postback' && event.postback) return { text: event.postback.value, postback: event.postback.value };
+  if (event.type === 'postback' && event.postback) {
+    const value = event.postback.value;
+    const typed = normalizeInput(value);
+    return { text: value, postback: value, typed, typedPostback: typed };
+  }
   const content = event.content;
-  return { text: content?.type === 'text' || content?.type === 'quickReplies' ? content.text : '' };
+  const text = content?.type === 'text' || content?.type === 'quickReplies' ? content.text : '';
+  return { text, typed: normalizeInput(text) };
 }
 
 /** Triggers first, then the capture. False when nothing took the answer. */
@@ -148,16 +156,16 @@ function handleAnswer(turn: Turn, answer: Input): boolean {
 }
 
 function matchTrigger(compiled: CompiledTrigger, step: CompiledStep, answer: Input): { variables: Record<string, string> } | null {
-  const typed = normalizeInput(answer.text);
+  const { typed } = answer;
   const none = { variables: {} };
   if (compiled.trigger.any) return none;
   if (compiled.texts) return compiled.texts.has(typed) ? none : null;
   if (compiled.replies) {
-    if (answer.postback !== undefined) return compiled.replies.has(normalizeInput(answer.postback)) ? none : null;
+    if (answer.typedPostback !== undefined) return compiled.replies.has(answer.typedPostback) ? none : null;
     if (compiled.replies.has(typed)) return none;
     const number = typed.replace(/[.)]$/, '');
     const picked = step.choices.find(
-      (c) => compiled.replies?.has(normalizeInput(c.value)) && (normalizeInput(c.label) === typed || String(c.position) === number),
+      (c) => compiled.replies?.has(c.matchValue) && (c.matchLabel === typed || String(c.position) === number),
     );
     return picked ? none : null;
   }

@@ -28,15 +28,22 @@ export const schedulerSuite: Suite = {
     // Redis checks blocked-client timeouts in its cron (hz, default 10 → every 100 ms) and
     // BullMQ's worker waits for the next delayed job with a blocking timeout: measured with the
     // default and with hz 100 to show where the lateness comes from.
-    await measure(ctx, 10);
-    await measure(ctx, 100);
+    // The scheduling process also promotes each job at its runAt (DelayedJobWaker): measured as
+    // production runs (scheduler and workers alive), and with the scheduling process gone, where
+    // BullMQ's own delayed handling (bounded by hz) is all there is.
+    await measure(ctx, 10, 'alive');
+    await measure(ctx, 100, 'alive');
+    await measure(ctx, 10, 'gone');
   },
 };
 
-async function measure(ctx: SuiteContext, hz: number): Promise<void> {
+async function measure(ctx: SuiteContext, hz: number, schedulerProcess: 'alive' | 'gone'): Promise<void> {
     const { report } = ctx;
     const redis = await startRedisServer();
-    const storage = createRedisDriver({ url: redis.url, prefix: `bench-sched-${randomUUID().slice(0, 8)}` });
+    const prefix = `bench-sched-${randomUUID().slice(0, 8)}`;
+    const storage = createRedisDriver({ url: redis.url, prefix });
+    // 'gone': another driver schedules, then closes (its wake-up timers go with it).
+    const scheduler = schedulerProcess === 'alive' ? storage : createRedisDriver({ url: redis.url, prefix });
     const count = ctx.quick ? 500 : 3000;
     const spreadMs = ctx.quick ? 2000 : 6000;
     // Scheduling is sequential (three round trips a job): start firing only after all are in.
@@ -60,7 +67,7 @@ async function measure(ctx: SuiteContext, hz: number): Promise<void> {
         { concurrency: 16 },
       );
       report.log(
-        `scheduler (redis hz ${hz}${hz === 10 ? ', the default' : ''}): ${count} delayed jobs over ${count / 100} conversations, runAt spread evenly over ${spreadMs} ms starting ${leadMs} ms after scheduling ` +
+        `scheduler (redis hz ${hz}${hz === 10 ? ', the default' : ''}, scheduling process ${schedulerProcess}): ${count} delayed jobs over ${count / 100} conversations, runAt spread evenly over ${spreadMs} ms starting ${leadMs} ms after scheduling ` +
           `(≈${Math.round((count / spreadMs) * 1000)} fires/s), worker concurrency 16; baseline: one setTimeout per runAt in the bench process.`,
       );
       const start = Date.now() + leadMs;
@@ -68,10 +75,11 @@ async function measure(ctx: SuiteContext, hz: number): Promise<void> {
         const runAt = start + Math.floor((i * spreadMs) / count);
         const id = `job-${i}`;
         const conversationId = `c-${i % Math.max(1, count / 100)}`;
-        await storage.queue.schedule({ id, conversationId, runAt, event: timerEventFor(id, conversationId) });
+        await scheduler.queue.schedule({ id, conversationId, runAt, event: timerEventFor(id, conversationId) });
         setTimeout(() => timerLateness.push(Date.now() - runAt), Math.max(0, runAt - Date.now()));
       }
       const scheduledBy = Date.now();
+      if (scheduler !== storage) await scheduler.close();
       if (scheduledBy > start) report.log(`  warning: scheduling took until ${scheduledBy - start} ms after the first runAt`);
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, leadMs + spreadMs + 30_000).unref());
       await Promise.race([allFired, timeout]);
@@ -84,18 +92,20 @@ async function measure(ctx: SuiteContext, hz: number): Promise<void> {
       );
       report.add({
         suite: 'scheduler',
-        name: `scheduled-message lateness p99 (redis hz ${hz})`,
+        name: `scheduled-message lateness p99 (redis hz ${hz}${schedulerProcess === 'gone' ? ', scheduling process gone' : ''})`,
         value: p99,
         unit: 'ms',
         baseline: base99,
         ratio: p99 / Math.max(1, base99),
         p50Ms: p50,
         p99Ms: p99,
-        target: 'p99 ≤ 50 ms, every job fired',
-        pass: p99 <= 50 && lateness.length === count,
+        // With the scheduling process gone the figure shows the fallback (bounded by 1000/hz ms).
+        target: schedulerProcess === 'alive' ? 'p99 ≤ 50 ms, every job fired' : 'fallback: every job fired (p99 bounded by 1000/hz ms)',
+        pass: (schedulerProcess === 'gone' || p99 <= 50) && lateness.length === count,
         notes: `baseline = setTimeout lateness p99 in the same process (ratio divides by max(1 ms, baseline)); fired ${lateness.length}/${count}`,
       });
     } finally {
+      if (scheduler !== storage) await scheduler.close();
       await storage.close();
       await redis.stop();
     }

@@ -11,6 +11,7 @@ import type {
   WorkHandlers,
   WorkQueue,
 } from '@botgate/core';
+import { DelayedJobWaker } from './delayed-job-waker';
 import { LaneDrainer, type DrainJobData } from './lane-drainer';
 import { KeyLease } from './key-lease';
 import { LaneClaimHandle } from './lane-claim';
@@ -61,6 +62,7 @@ function scheduledJobId(id: string): string {
 export class RedisWorkQueue implements WorkQueue {
   private readonly laneQueues: Record<LaneName, Queue<DrainJobData>>;
   private readonly scheduledQueue: Queue<ScheduledJob>;
+  private readonly waker: DelayedJobWaker;
   private readonly workers: Worker[] = [];
   private drainer: LaneDrainer | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -74,6 +76,7 @@ export class RedisWorkQueue implements WorkQueue {
       outbox: new Queue<DrainJobData>('outbox', { connection, prefix, streams }),
     };
     this.scheduledQueue = new Queue<ScheduledJob>(SCHEDULED_QUEUE, { connection, prefix, streams });
+    this.waker = new DelayedJobWaker(this.scheduledQueue as Queue);
     for (const queue of this.bullQueues()) {
       queue.on('error', (error) => options.logger.warn('bullmq queue error', { queue: queue.name, error: error.message }));
     }
@@ -185,9 +188,11 @@ export class RedisWorkQueue implements WorkQueue {
       }),
     );
     await guard.run(() => producer.sadd(keys.scheduledFor(job.conversationId), job.id));
+    this.waker.wakeAt(jobId, job.runAt);
   }
 
   async cancelScheduled(jobId: string): Promise<void> {
+    this.waker.forget(scheduledJobId(jobId));
     const job = await this.options.guard.run(() => this.scheduledQueue.getJob(scheduledJobId(jobId)));
     if (!job) return;
     await this.options.guard.run(() => this.scheduledQueue.remove(scheduledJobId(jobId)));
@@ -200,6 +205,7 @@ export class RedisWorkQueue implements WorkQueue {
     const ids = await guard.run(() => producer.smembers(indexKey));
     let removed = 0;
     for (const id of ids) {
+      this.waker.forget(scheduledJobId(id));
       removed += await guard.run(() => this.scheduledQueue.remove(scheduledJobId(id)));
     }
     if (ids.length) await guard.run(() => producer.srem(indexKey, ...ids));
@@ -295,6 +301,7 @@ export class RedisWorkQueue implements WorkQueue {
   /** Stops workers after their in-flight item, then the queues. Connections are the driver's. */
   async close(): Promise<void> {
     clearInterval(this.sweepTimer);
+    this.waker.close();
     this.drainer?.stop();
     await Promise.all(this.workers.map((worker) => worker.close()));
     await Promise.all(this.bullQueues().map((queue) => queue.close()));

@@ -125,10 +125,13 @@ export async function startGateway(
   return spawnServer([cli, 'start', '--config', file, ...(options.role ? ['--role', options.role] : [])], port, {
     ...(compiledGateway ? { loaderFlags: [] } : {}),
     readyPath: '/readyz',
-    nodeFlags: options.nodeFlags,
+    nodeFlags: [...GATEWAY_NODE_FLAGS, ...(options.nodeFlags ?? [])],
     env: { REDIS_URL: options.redisUrl, LOG_LEVEL: options.logLevel ?? 'info' },
   });
 }
+
+/** The gateway's own node flags, as the Dockerfile's ENTRYPOINT and `npm start` pass them. */
+export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=8'];
 
 /** Samples a process's RSS every `everyMs` until stopped; returns the peak. */
 export function sampleRss(server: ServerProcess, everyMs = 200): { stop(): number } {

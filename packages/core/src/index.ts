@@ -5,7 +5,7 @@ export * from './validation';
 export * from './degrade';
 export * from './router/ingress';
 export * from './router/router';
-export { openAndAppend } from './router/open-and-append';
+export { finishTurn, openAndAppend } from './router/open-and-append';
 export * from './router/policy';
 export * from './router/handoff';
 export * from './router/circuit-breaker';

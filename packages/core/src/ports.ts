@@ -335,6 +335,12 @@ export interface StorageDriver {
    * router composes the three calls, with the same result.
    */
   openAndAppend?<T>(ref: ChannelRef, init: () => Conversation, item: { id: string; data: T }, options: { claim: boolean }): Promise<OpenAndAppendResult<T>>;
+  /**
+   * Optional: `conversations.effectsPerformed(conversationId, timeline)` then
+   * `claim.finish({ kind: 'done' })`, as one step (one round trip on Redis instead of two): the
+   * end of every event handled inline. Without it the router makes the two calls in that order.
+   */
+  finishTurn?(claim: LaneClaim<unknown>, performed: { conversationId: string; timeline: TimelineEntry[] }): Promise<void>;
   /** True while the backing store answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

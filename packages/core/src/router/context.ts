@@ -41,6 +41,11 @@ export interface RouterContext {
    * in another process); a turn handled inline by the waiting request offers in-process.
    */
   turns?: Pick<TurnRendezvous, 'offer'>;
+  /**
+   * Set for an event handled inline under its lane claim: the end of its effects (the
+   * effectsPerformed write) is left here, to go out with the claim's finish in one step.
+   */
+  endOfTurn?: { performed?: { conversationId: string; timeline: TimelineEntry[] } };
 }
 
 const NO_CAPABILITIES: ChannelCapabilities = { contentTypes: ['text'], maxTextLength: 1024, markdown: false };

@@ -1,6 +1,6 @@
-import type { Conversation } from '../model/conversation';
+import type { Conversation, TimelineEntry } from '../model/conversation';
 import type { ChannelRef } from '../model/event';
-import type { AppendResult, OpenAndAppendResult, StorageDriver } from '../ports';
+import type { AppendResult, LaneClaim, OpenAndAppendResult, StorageDriver } from '../ports';
 
 /**
  * `StorageDriver.openAndAppend` when the driver has it (one step), else the same result from
@@ -21,4 +21,18 @@ export async function openAndAppend<T>(
     options.claim && queue.appendAndClaim ? await queue.appendAndClaim<T>('inbox', opened.id, item) : { appended: await queue.append('inbox', opened.id, item) };
   const conversation = result.claim ? ((await storage.conversations.get(opened.id)) ?? opened) : opened;
   return { conversation, created, ...result };
+}
+
+/**
+ * The end of an event handled inline under its claim: `StorageDriver.finishTurn` when the driver
+ * has it (one step), else effectsPerformed then the claim's finish, in that order.
+ */
+export async function finishTurn(
+  storage: StorageDriver,
+  claim: LaneClaim<unknown>,
+  performed: { conversationId: string; timeline: TimelineEntry[] },
+): Promise<void> {
+  if (storage.finishTurn) return storage.finishTurn(claim, performed);
+  await storage.conversations.effectsPerformed(performed.conversationId, performed.timeline);
+  await claim.finish({ kind: 'done' });
 }

@@ -23,7 +23,7 @@ import { CircuitBreakers, type BreakerSnapshot } from './circuit-breaker';
 import type { InboxItem, RouterContext } from './context';
 import { handleInboxItem } from './conversation-worker';
 import { handleOutboxItem } from './delivery-worker';
-import { openAndAppend } from './open-and-append';
+import { finishTurn, openAndAppend } from './open-and-append';
 import type { IngestOptions, IngestResult, Ingress, SyncIngestResult } from './ingress';
 import { DEFAULT_ROUTER_POLICY, type RouterPolicy } from './policy';
 
@@ -182,13 +182,20 @@ export function createRouter(deps: RouterDeps): Router {
   ): Promise<'handled' | 'handed-over'> {
     const handling = (async (): Promise<'handled' | 'handed-over'> => {
       let outcome: LaneOutcome;
+      const endOfTurn: NonNullable<RouterContext['endOfTurn']> = {};
       try {
-        outcome = await handleInboxItem(turns ? { ...ctx, turns } : ctx, conversationId, claim.item, known ?? undefined);
+        outcome = await handleInboxItem({ ...ctx, endOfTurn, ...(turns ? { turns } : {}) }, conversationId, claim.item, known ?? undefined);
       } catch (error) {
         deps.logger.warn('inline turn failed; the drain workers take it', { conversationId, eventId: event.id, reason: (error as Error).message });
         await claim.finish({ kind: 'handoff' });
         return 'handed-over';
       }
+      const { performed } = endOfTurn;
+      if (performed && outcome.kind === 'done') {
+        await finishTurn(deps.storage, claim, performed);
+        return 'handled';
+      }
+      if (performed) await deps.storage.conversations.effectsPerformed(performed.conversationId, performed.timeline);
       await claim.finish(outcome);
       return 'handled';
     })();

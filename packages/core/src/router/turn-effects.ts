@@ -124,8 +124,10 @@ export async function performEffects(ctx: RouterContext, conversation: Conversat
   await enqueueDeliveries(ctx, conversation, effects.deskDeliveries, timeline);
   for (const note of effects.notes) timeline.push({ at, ...note });
   // One write: the effects are all performed (queued, scheduled or offered) by now, so a replay
-  // has nothing left to redo.
-  await ctx.storage.conversations.effectsPerformed(conversation.id, timeline);
+  // has nothing left to redo. Inline, it goes out with the claim's finish (storage.finishTurn):
+  // deliveries made before it are safe, a replay finds their ids already in the outbox lane.
+  if (ctx.endOfTurn) ctx.endOfTurn.performed = { conversationId: conversation.id, timeline };
+  else await ctx.storage.conversations.effectsPerformed(conversation.id, timeline);
   for (const claim of claims) await deliverInline(ctx, conversation, claim);
 }
 

@@ -1,4 +1,4 @@
-import { openAndAppend, type LaneItem, type StorageDriver } from '@botgate/core';
+import { finishTurn, openAndAppend, type LaneItem, type StorageDriver } from '@botgate/core';
 import { channelRef, deferred, eventually, newConversation, type DriverFactory } from './fixtures';
 
 /**
@@ -92,6 +92,33 @@ export function describeOpenAndAppendContract(name: string, makeDriver: DriverFa
       const second = await openAndAppend(driver, ref, () => newConversation(ref), { id: 'e2', data: 2 }, { claim: false });
       expect(second.created).toBe(true);
       expect(second.conversation.id).not.toBe(first.conversation.id);
+    });
+
+    it('finishTurn forgets the effects, writes the timeline and pops the claimed item in one step; the lane moves on', async () => {
+      const handled: string[] = [];
+      const next = deferred();
+      await driver.queue.startWorkers({
+        lane: async (_lane, _key, item) => {
+          handled.push(item.id);
+          next.resolve();
+          return { kind: 'done' };
+        },
+        scheduled: async () => undefined,
+      });
+      const ref = channelRef();
+      const claimed = await openAndAppend(driver, ref, () => newConversation(ref), { id: 'e1', data: 1 }, { claim: true });
+      const id = claimed.conversation.id;
+      await driver.conversations.update(id, (c) => ({ ...c, lastHandledEventId: 'e1', pendingEffects: { itemId: 'e1' } }));
+      // Appended while the claim is held: queued behind it, handled once the claim is finished.
+      expect((await openAndAppend(driver, ref, () => newConversation(ref), { id: 'e2', data: 2 }, { claim: true })).claim).toBeUndefined();
+      const at = new Date().toISOString();
+      if (!claimed.claim) throw new Error('expected a claim');
+      await finishTurn(driver, claimed.claim, { conversationId: id, timeline: [{ at, kind: 'inbound', summary: 'one' }] });
+      await next.promise;
+      expect(handled).toEqual(['e2']);
+      expect((await driver.conversations.get(id))?.pendingEffects).toBeUndefined();
+      expect((await driver.conversations.timeline(id)).map((e) => e.summary)).toEqual(['one']);
+      await eventually(async () => (await driver.queue.counts()).lanesWaiting.inbox === 0);
     });
 
     it('effectsPerformed forgets the pending effects and appends the timeline lines in one call', async () => {

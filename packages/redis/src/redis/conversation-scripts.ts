@@ -93,19 +93,30 @@ return 1
 `);
 
 /**
- * Timeline append: RPUSH, trim to the cap, refresh the TTL. One command instead of a MULTI of
- * five (MULTI, RPUSH, LTRIM, PEXPIRE, EXEC), which ioredis writes to the socket one by one: the
- * socket writes were the largest single cost in the gateway's profile. Atomic all the same.
- * With a second key (the pending effects), deletes it in the same command: a handled event's
- * lines and the end of its owed effects are one write.
- * KEYS: timeline[, pending effects]. ARGV: cap, ttl ms, entry json...
+ * Lua for the end of a handled event: delete its pending effects (when `effectsKey` is given) and
+ * append its timeline lines (ARGV[firstEntry..]): RPUSH, trim to the cap, refresh the TTL.
+ * One command instead of a MULTI of five (MULTI, RPUSH, LTRIM, PEXPIRE, EXEC), which ioredis
+ * writes to the socket one by one: the socket writes were the largest single cost in the
+ * gateway's profile. Atomic all the same.
  */
-export const appendTimelineScript = new LuaScript(`
-if KEYS[2] then redis.call('DEL', KEYS[2]) end
-if #ARGV < 3 then return 1 end
-redis.call('RPUSH', KEYS[1], unpack(ARGV, 3))
-redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
+export function timelineAppend(p: { timelineKey: string; effectsKey?: string; cap: string; ttlMs: string; firstEntry: number }): string {
+  return `
+${p.effectsKey ? `redis.call('DEL', ${p.effectsKey})` : ''}
+if #ARGV >= ${p.firstEntry} then
+  redis.call('RPUSH', ${p.timelineKey}, unpack(ARGV, ${p.firstEntry}))
+  redis.call('LTRIM', ${p.timelineKey}, -tonumber(${p.cap}), -1)
+  redis.call('PEXPIRE', ${p.timelineKey}, ${p.ttlMs})
+end
+`;
+}
+
+/** KEYS: timeline. ARGV: cap, ttl ms, entry json... */
+export const appendTimelineScript = new LuaScript(`${timelineAppend({ timelineKey: 'KEYS[1]', cap: 'ARGV[1]', ttlMs: 'ARGV[2]', firstEntry: 3 })}
+return 1
+`);
+
+/** As appendTimelineScript, and the pending effects deleted. KEYS: timeline, pending effects. ARGV: cap, ttl ms, entry json... */
+export const effectsPerformedScript = new LuaScript(`${timelineAppend({ timelineKey: 'KEYS[1]', effectsKey: 'KEYS[2]', cap: 'ARGV[1]', ttlMs: 'ARGV[2]', firstEntry: 3 })}
 return 1
 `);
 

@@ -1,6 +1,8 @@
 import type { DeadLetter, LaneClaim, LaneItem, LaneName, LaneOutcome } from '@botgate/core';
 import type { KeyLease } from './key-lease';
 import { deadLetterLaneHeadScript, finishClaimScript, releaseLeaseScript, replaceLaneHeadScript } from './lane-scripts';
+import type { LuaScript } from './lua-script';
+import { finishTurnScript } from './turn-end-script';
 import type { RedisWorkQueueOptions } from './redis-work-queue';
 
 export interface LaneClaimParts<T> {
@@ -31,6 +33,11 @@ export class LaneClaimHandle<T> implements LaneClaim<T> {
     return this.parts.item;
   }
 
+  /** True once the lease ran out under us (a drainer may own the lane now). */
+  get leaseLost(): boolean {
+    return this.parts.lease.lost;
+  }
+
   async finish(outcome: LaneOutcome | { kind: 'handoff' }): Promise<void> {
     if (this.finished) return;
     this.finished = true;
@@ -39,15 +46,7 @@ export class LaneClaimHandle<T> implements LaneClaim<T> {
     const leaseKey = keys.laneLease(lane, key);
     lease.stopRenewing();
     if (outcome.kind === 'done' && !lease.lost) {
-      // The work is done (a vendor may already have the message): the pop must not fail
-      // fast when Redis blinks, or the drain workers would do it a second time. The worker
-      // connection queues commands until Redis is back, as the drainer's own pop does.
-      const reply = await finishClaimScript.run(options.workerConnection(), [keys.lane(lane, key), keys.laneWaiting(lane), leaseKey], [raw, token]);
-      const [popped, remaining] = reply as [number, number];
-      if (popped !== 1) options.logger.warn('lane head changed under its in-process claim', { lane, key, itemId: item.id });
-      // Appends made while we held the lease started a drain job that found the lease busy
-      // and parked itself: wake it rather than let the lane wait out leaseBusyDelayMs.
-      if (remaining > 0) await this.parts.wakeDrain().catch(() => undefined);
+      await this.popAndRelease(finishClaimScript, [keys.lane(lane, key), keys.laneWaiting(lane), leaseKey], [raw, token]);
       return;
     }
     if (!lease.lost && (outcome.kind === 'retry' || outcome.kind === 'pause' || outcome.kind === 'dead')) {
@@ -68,5 +67,38 @@ export class LaneClaimHandle<T> implements LaneClaim<T> {
     // Not done (or the lease was lost): the drain workers take the item (and any behind it) from here.
     await guard.run(() => releaseLeaseScript.run(producer, [leaseKey], [token])).catch(() => undefined);
     await this.parts.ensureDrain();
+  }
+
+  /**
+   * finish({ kind: 'done' }) with the turn's own last write (the effectsPerformed script's keys
+   * and arguments) in the same script: one round trip at the end of an inline turn. The caller
+   * checks `leaseLost` first (then: the two calls apart).
+   */
+  async finishTurn(performed: { keys: string[]; args: Array<string | number> }): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    const { lane, key, raw, lease, token, options } = this.parts;
+    const { keys } = options;
+    lease.stopRenewing();
+    // effectsPerformed's ARGV is [cap, ttl, ...entries]; the claim's head and token go in between.
+    const [cap, ttl, ...entries] = performed.args;
+    await this.popAndRelease(
+      finishTurnScript,
+      [...performed.keys, keys.lane(lane, key), keys.laneWaiting(lane), keys.laneLease(lane, key)],
+      [cap, ttl, raw, token, ...entries],
+    );
+  }
+
+  private async popAndRelease(script: LuaScript, scriptKeys: string[], args: Array<string | number>): Promise<void> {
+    const { lane, key, item, options } = this.parts;
+    // The work is done (a vendor may already have the message): the pop must not fail fast when
+    // Redis blinks, or the drain workers would do it a second time. The worker connection queues
+    // commands until Redis is back, as the drainer's own pop does.
+    const reply = await script.run(options.workerConnection(), scriptKeys, args);
+    const [popped, remaining] = reply as [number, number];
+    if (popped !== 1) options.logger.warn('lane head changed under its in-process claim', { lane, key, itemId: item.id });
+    // Appends made while we held the lease started a drain job that found the lease busy and
+    // parked itself: wake it rather than let the lane wait out leaseBusyDelayMs.
+    if (remaining > 0) await this.parts.wakeDrain().catch(() => undefined);
   }
 }

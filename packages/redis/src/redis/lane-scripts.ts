@@ -65,19 +65,26 @@ return appended
 `);
 
 /**
- * The end of an in-process claim: pop the head if it is still the claimed item, release our
- * lease, and say how many items wait behind (appended meanwhile: their drain job needs waking).
- * KEYS: lane list, waiting counter, lease. ARGV: head json, lease token. Returns {popped, remaining}.
+ * Lua for the end of an in-process claim: pop the head if it is still the claimed item, release
+ * our lease, and leave in `popped` (1/0) and `remaining` how many items wait behind (appended
+ * meanwhile: their drain job needs waking).
  */
-export const finishClaimScript = new LuaScript(`
+export function finishClaim(p: { laneKey: string; waitingKey: string; leaseKey: string; headJson: string; leaseToken: string }): string {
+  return `
 local popped = 0
-if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then
-  redis.call('LPOP', KEYS[1])
-  redis.call('DECR', KEYS[2])
+if redis.call('LINDEX', ${p.laneKey}, 0) == ${p.headJson} then
+  redis.call('LPOP', ${p.laneKey})
+  redis.call('DECR', ${p.waitingKey})
   popped = 1
 end
-if redis.call('GET', KEYS[3]) == ARGV[2] then redis.call('DEL', KEYS[3]) end
-return {popped, redis.call('LLEN', KEYS[1])}
+if redis.call('GET', ${p.leaseKey}) == ${p.leaseToken} then redis.call('DEL', ${p.leaseKey}) end
+local remaining = redis.call('LLEN', ${p.laneKey})
+`;
+}
+
+/** KEYS: lane list, waiting counter, lease. ARGV: head json, lease token. Returns {popped, remaining}. */
+export const finishClaimScript = new LuaScript(`${finishClaim({ laneKey: 'KEYS[1]', waitingKey: 'KEYS[2]', leaseKey: 'KEYS[3]', headJson: 'ARGV[1]', leaseToken: 'ARGV[2]' })}
+return {popped, remaining}
 `);
 
 /** KEYS: lane list, waiting counter. ARGV: head json. */

@@ -10,7 +10,7 @@ import {
 } from '@botgate/core';
 import { listLimit, matchesConversationFilter } from '../shared/conversation-filter';
 import { applyDeliveryStatus, TIMELINE_CAP, type DeliveryStatusPatch } from '../shared/timeline-status';
-import { appendTimelineScript, casUpdateConversationScript, openConversationScript, setDeliveryStatusScript } from './conversation-scripts';
+import { appendTimelineScript, casUpdateConversationScript, effectsPerformedScript, openConversationScript, setDeliveryStatusScript } from './conversation-scripts';
 import type { RedisGuard } from './redis-guard';
 import type { RedisKeys } from './redis-keys';
 
@@ -59,9 +59,13 @@ export class RedisConversationStore implements ConversationStore {
 
   /** Performed: an idle conversation keeps no effects (they were ≈ half of its record). */
   async effectsPerformed(id: string, timeline: TimelineEntry[]): Promise<void> {
-    await this.guard.run(() =>
-      appendTimelineScript.run(this.redis, [this.keys.timeline(id), this.keys.pendingEffects(id)], [TIMELINE_CAP, this.ttlMs, ...timeline.map((e) => JSON.stringify(e))]),
-    );
+    const { keys, args } = this.effectsPerformedParts(id, timeline);
+    await this.guard.run(() => effectsPerformedScript.run(this.redis, keys, args));
+  }
+
+  /** KEYS and ARGV of effectsPerformed (scripts that begin with it: the end of an inline turn). */
+  effectsPerformedParts(id: string, timeline: TimelineEntry[]): { keys: string[]; args: Array<string | number> } {
+    return { keys: [this.keys.timeline(id), this.keys.pendingEffects(id)], args: [TIMELINE_CAP, this.ttlMs, ...timeline.map((e) => JSON.stringify(e))] };
   }
 
   async findByChannel(ref: ChannelRef): Promise<Conversation | null> {

@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Logger, StorageDriver } from '@botgate/core';
 import { DEFAULT_ERROR_BACKOFF_MS } from '../shared/lane-backoff';
 import { silentLogger } from '@botgate/core';
+import { LaneClaimHandle } from './lane-claim';
 import { redisOpenAndAppend } from './redis-open-and-append';
 import { RedisConversationStore } from './redis-conversation-store';
 import { RedisDedupe } from './redis-dedupe';
@@ -110,6 +111,15 @@ export function createRedisDriver(options: RedisDriverOptions): RedisStorageDriv
     rendezvous,
     queue,
     openAndAppend: redisOpenAndAppend({ producer, guard, keys, conversations, queue, seenTtlMs, leaseMs }),
+    async finishTurn(claim, performed) {
+      // One script when the claim is ours and still held; else the two calls, in that order.
+      if (claim instanceof LaneClaimHandle && !claim.leaseLost) {
+        await claim.finishTurn(conversations.effectsPerformedParts(performed.conversationId, performed.timeline));
+        return;
+      }
+      await conversations.effectsPerformed(performed.conversationId, performed.timeline);
+      await claim.finish({ kind: 'done' });
+    },
     bullQueues: () => queue.bullQueues(),
     async ping() {
       try {

@@ -23,8 +23,9 @@ describe('POST /conversations', () => {
       updatedAt: '2024-05-01T10:00:00.000Z',
     });
     const [start] = ingress.ofType('start');
-    expect(start.event).toMatchObject({ id: `iadvize:${CONV}:start`, observeOnly: true, channel: { tenant: 'ha-123', externalId: CONV } });
-    expect(start.options).toEqual({ botId: 'demo', language: 'fr', channelData: { idOperator: 'ha-42', idWebsite: 'ha-123' } });
+    // The channel reference carries the operator and the website; nothing else is stored for them.
+    expect(start.event).toMatchObject({ id: `iadvize:${CONV}:start`, observeOnly: true, channel: { tenant: 'ha-123', asset: 'ha-42', externalId: CONV } });
+    expect(start.options).toEqual({ botId: 'demo', language: 'fr' });
     expect(start.deadlineMs).toBeUndefined();
   });
 

@@ -47,12 +47,12 @@ function identityOf(ctx: IadvizeRouteContext, req: Request, link: BotLink, idCon
   };
 }
 
-function ingestOptions(link: BotLink, tenant: string): IngestOptions {
-  return {
-    botId: link.idBot,
-    ...(link.language ? { language: link.language } : {}),
-    channelData: { idOperator: link.idOperator, idWebsite: tenant },
-  };
+/**
+ * The channel reference already holds what a later call needs (asset = idOperator, tenant =
+ * idWebsite): no channelData, so the record a conversation keeps a week stays small.
+ */
+function ingestOptions(link: BotLink): IngestOptions {
+  return { botId: link.idBot, ...(link.language ? { language: link.language } : {}) };
 }
 
 function replyContext(ctx: IadvizeRouteContext, link: BotLink): ReplyContext {
@@ -83,11 +83,11 @@ export function startConversationHandler(ctx: IadvizeRouteContext) {
     const takeover = isTakeover(history);
     const event = startEvent(id, history, now, takeover);
     if (!takeover) {
-      await ctx.ingress.ingest(event, ingestOptions(link, id.tenant));
+      await ctx.ingress.ingest(event, ingestOptions(link));
       sendEnvelope(ctx, res, id, []);
       return;
     }
-    const result = await ctx.ingress.ingestAndWait(event, ingestOptions(link, id.tenant), ctx.syncBudgetMs);
+    const result = await ctx.ingress.ingestAndWait(event, ingestOptions(link), ctx.syncBudgetMs);
     const replies = result.actions ? actionsToReplies(result.actions, replyContext(ctx, link)) : [];
     // Gateway policy (spec §5.2.1): a takeover answers with at least one message.
     const greeting = contentToMessageReplies({ type: 'text', text: ctx.takeoverGreeting });
@@ -115,7 +115,7 @@ export function postMessageHandler(ctx: IadvizeRouteContext) {
       sendEnvelope(ctx, res, id, text ? contentToMessageReplies({ type: 'text', text }) : []);
       return;
     }
-    const result = await ctx.ingress.ingestAndWait(event, ingestOptions(link, id.tenant), ctx.syncBudgetMs);
+    const result = await ctx.ingress.ingestAndWait(event, ingestOptions(link), ctx.syncBudgetMs);
     if (result.duplicate) ctx.logger.info('iadvize: replayed visitor message', { idConversation, idMessage: body.message.idMessage });
     const replies = result.actions ? actionsToReplies(result.actions, replyContext(ctx, link)) : [];
     sendEnvelope(ctx, res, id, replies);
@@ -133,7 +133,7 @@ async function recordEcho(
   message: InboundMessage,
   now: Date,
 ): Promise<void> {
-  const options = ingestOptions(link, id.tenant);
+  const options = ingestOptions(link);
   await ctx.ingress.ingest(echoEvent(id, message, now), options);
   const text = payloadText(message.payload);
   if (text === null) return;

@@ -30,9 +30,9 @@ if not conversationId then
 end
 `;
 
-/** KEYS, ARGV: as OPEN_CONVERSATION. Returns {created, json}. */
+/** KEYS, ARGV: as OPEN_CONVERSATION. Returns {created, json, id}. */
 export const openConversationScript = new LuaScript(`${OPEN_CONVERSATION}
-return {created, record}
+return {created, record, conversationId}
 `);
 
 /**
@@ -41,9 +41,9 @@ return {created, record}
  * which key encoding leaves as it is), and, when the lease came with it, read the pending effects
  * the handler needs beside the record.
  * KEYS: channel index, new conversation, updated-at zset, inbox waiting counter.
- * ARGV: 1-5 as OPEN_CONVERSATION; 6 item json, 7 seen ttl ms, 8 item id, 9 lease token ('' =
+ * ARGV: 1-5 as OPEN_CONVERSATION; 6 item json, 7 seen ttl ms, 8 dedupe member of the item id, 9 lease token ('' =
  * append only), 10 lease ttl ms, 11-14 key prefixes of the seen ids, lane, lease, pending effects.
- * Returns {created, json, appended (0 duplicate, 1, 2 leased), pending effects json or false}.
+ * Returns {created, json, appended (0 duplicate, 1, 2 leased), pending effects json or false, id}.
  */
 export const openAndAppendScript = new LuaScript(`${OPEN_CONVERSATION}
 ${laneAppend({
@@ -59,7 +59,7 @@ ${laneAppend({
 })}
 local effects = false
 if appended == 2 then effects = redis.call('GET', ARGV[14] .. conversationId) end
-return {created, record, appended, effects}
+return {created, record, appended, effects, conversationId}
 `);
 
 /**

@@ -47,7 +47,7 @@ end
 
 /**
  * KEYS: seen ids zset, lane list, waiting counter, lease.
- * ARGV: item json, seen ttl ms, item id, lease token ('' = append only), lease ttl ms.
+ * ARGV: item json, seen ttl ms, dedupe member (dedupeMember of the item id), lease token ('' = append only), lease ttl ms.
  * 0 duplicate, 1 appended, 2 appended and the lease is ours.
  */
 export const appendLaneItemScript = new LuaScript(`${laneAppend({

@@ -1,5 +1,7 @@
 import type { ChannelRef, LaneName } from '@botgate/core';
 
+import { createHash } from 'node:crypto';
+
 // The key layout in one place (documented in the README). Free-form parts are URI-encoded so a
 // ':' inside a tenant, connector or namespace can never make two different keys collide.
 const enc = encodeURIComponent;
@@ -57,4 +59,13 @@ export function redisKeys(prefix: string): RedisKeys {
     scheduledFor: (id) => `${p}:sched-by-conv:${id}`,
     bull: `${p}:bull`,
   };
+}
+
+/**
+ * How an item id is remembered in a lane's dedupe set: 16 characters of its SHA-1 (96 bits)
+ * instead of the id itself (vendor ids repeat the conversation id and run to 50+ characters;
+ * the set is kept a day per conversation). A collision within one lane's day is beyond reach.
+ */
+export function dedupeMember(itemId: string): string {
+  return createHash('sha1').update(itemId).digest('base64url').slice(0, 16);
 }

@@ -2,7 +2,7 @@ import type { ChannelRef, Conversation, OpenAndAppendResult } from '@botgate/cor
 import { openAndAppendScript } from './conversation-scripts';
 import type { RedisConversationStore } from './redis-conversation-store';
 import type { RedisGuard } from './redis-guard';
-import type { RedisKeys } from './redis-keys';
+import { dedupeMember, type RedisKeys } from './redis-keys';
 import type { RedisWorkQueue } from './redis-work-queue';
 import type Redis from 'ioredis';
 
@@ -40,7 +40,7 @@ export function redisOpenAndAppend(deps: OpenAndAppendDeps) {
           ...open.args,
           prepared.raw,
           seenTtlMs,
-          item.id,
+          dedupeMember(item.id),
           prepared.token,
           leaseMs,
           // Key prefixes: the same functions with an empty id, so the layout stays in redis-keys.
@@ -51,8 +51,8 @@ export function redisOpenAndAppend(deps: OpenAndAppendDeps) {
         ],
       ),
     );
-    const [created, json, appended, effects] = reply as [number, string, number, string | null];
-    const conversation = conversations.fromStored(json, effects);
+    const [created, json, appended, effects, id] = reply as [number, string, number, string | null, string];
+    const conversation = conversations.fromStored(id, json, effects);
     const result = await queue.settleAppend('inbox', conversation.id, prepared, appended);
     return { conversation, created: created === 1, ...result };
   };

@@ -17,7 +17,7 @@ import { KeyLease } from './key-lease';
 import { LaneClaimHandle } from './lane-claim';
 import { appendLaneItemScript, replayDeadLetterScript } from './lane-scripts';
 import type { RedisGuard } from './redis-guard';
-import type { RedisKeys } from './redis-keys';
+import { dedupeMember, type RedisKeys } from './redis-keys';
 
 export const LANES: readonly LaneName[] = ['inbox', 'outbox'];
 const SCHEDULED_QUEUE = 'scheduled';
@@ -98,7 +98,7 @@ export class RedisWorkQueue implements WorkQueue {
         appendLaneItemScript.run(
           producer,
           [keys.laneSeenIds(lane, key), keys.lane(lane, key), keys.laneWaiting(lane), keys.laneLease(lane, key)],
-          [raw, seenTtlMs, item.id, '', leaseMs],
+          [raw, seenTtlMs, dedupeMember(item.id), '', leaseMs],
         ),
       ),
       this.ensureDrain(lane, key),
@@ -118,7 +118,7 @@ export class RedisWorkQueue implements WorkQueue {
       appendLaneItemScript.run(
         producer,
         [keys.laneSeenIds(lane, key), keys.lane(lane, key), keys.laneWaiting(lane), keys.laneLease(lane, key)],
-        [prepared.raw, seenTtlMs, item.id, prepared.token, leaseMs],
+        [prepared.raw, seenTtlMs, dedupeMember(item.id), prepared.token, leaseMs],
       ),
     );
     return this.settleAppend(lane, key, prepared, Number(result));

@@ -54,6 +54,24 @@ describe('redis driver', () => {
     }
   });
 
+  it('forgets a turn once its waiter took the actions, and keeps the deferred mark that makes a late offer lose', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const driver = createRedisDriver({ url, prefix });
+    const redis = new Redis(url);
+    try {
+      const actions = [{ type: 'close' as const }];
+      expect(await driver.rendezvous.offer('t1', actions)).toBe(true);
+      expect(await driver.rendezvous.wait('t1', 1_000)).toEqual(actions);
+      expect(await redis.exists(`${prefix}:turn:t1`)).toBe(0);
+      expect(await driver.rendezvous.wait('t2', 10)).toBeNull();
+      expect(await redis.get(`${prefix}:turn:t2`)).toBe('deferred');
+      expect(await driver.rendezvous.offer('t2', actions)).toBe(false);
+    } finally {
+      await driver.close();
+      await redis.quit();
+    }
+  });
+
   it('remembers appended ids in one sorted set per lane for the dedupe TTL', async () => {
     const prefix = `t-${randomUUID()}`;
     const driver = createRedisDriver({ url, prefix, laneSeenTtlMs: 300 });

@@ -12,6 +12,16 @@ if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 0 en
 redis.call('PUBLISH', KEYS[1], '1')
 return 1
 `);
+/**
+ * KEYS: turn key. Returns its value; offered actions are deleted as they are read (the one waiter
+ * has them; a turn key kept 60 s was most of the transient bytes of a busy gateway). A
+ * `deferred` mark stays: it is what makes a late offer lose.
+ */
+const takeTurnScript = new LuaScript(`
+local value = redis.call('GET', KEYS[1])
+if value and value ~= '${DEFERRED}' then redis.call('DEL', KEYS[1]) end
+return value
+`);
 /** How long a turn key outlives its deadline: long enough for a slow worker to see "deferred". */
 const TURN_KEY_TTL_MS = 60_000;
 
@@ -51,25 +61,29 @@ export class RedisTurnRendezvous implements TurnRendezvous {
     let timer: NodeJS.Timeout | undefined;
     try {
       // Subscribed first, then read: an offer made before we subscribed is already in the key.
-      const early = await this.guard.run(() => this.redis.get(key));
+      const early = await this.take(key);
       if (early !== null && early !== DEFERRED) return JSON.parse(early) as Action[];
       const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, timeoutMs))));
       const wokenFirst = await Promise.race([woken.then(() => true), deadline.then(() => false)]);
       if (wokenFirst) {
         // Woken by an offer: the actions are in the key, one GET instead of a losing SET NX + GET.
-        const offered = await this.guard.run(() => this.redis.get(key));
+        const offered = await this.take(key);
         if (offered !== null && offered !== DEFERRED) return JSON.parse(offered) as Action[];
       }
       const won = await this.guard.run(() =>
         this.redis.set(key, DEFERRED, 'PX', Math.max(TURN_KEY_TTL_MS, timeoutMs), 'NX'),
       );
       if (won === 'OK') return null;
-      const offered = await this.guard.run(() => this.redis.get(key));
+      const offered = await this.take(key);
       return offered === null || offered === DEFERRED ? null : (JSON.parse(offered) as Action[]);
     } finally {
       clearTimeout(timer);
       await this.unlisten(key, wake);
     }
+  }
+
+  private async take(key: string): Promise<string | null> {
+    return (await this.guard.run(() => takeTurnScript.run(this.redis, [key], []))) as string | null;
   }
 
   close(): void {

@@ -55,6 +55,17 @@ describe.each(drivers)('deliveries made inline after a turn on the %s driver', (
     await storage.close();
   });
 
+  it('records an inline delivery as sent in the timeline line written with the end of its turn', async () => {
+    const externalId = `sent-${randomUUID()}`;
+    const { conversationId } = await router.ingest(visitor(externalId, 'a'), { botId: 'bot' });
+    await channel.delivered.untilCount(1);
+    expect(outboxClaims).toContain(`deliv:${externalId}:a:0:0`);
+    const deadline = Date.now() + 5_000;
+    const outbound = async () => (await storage.conversations.timeline(conversationId)).find((entry) => entry.kind === 'outbound');
+    while (!(await outbound()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(await outbound()).toMatchObject({ deliveryId: `deliv:${externalId}:a:0:0`, status: 'sent' });
+  });
+
   it('retries a failed inline delivery after its delay with the attempt counted, then keeps order', async () => {
     channel.failNext = 1;
     const externalId = `retry-${randomUUID()}`;

@@ -44,6 +44,13 @@ export async function handleOutboxItem(ctx: RouterContext, item: LaneItem<unknow
   ctx.breakers.success(target);
   ctx.metrics.count('botgate_deliveries_total', { target, outcome: 'sent' });
   ctx.metrics.observe('botgate_delivery_seconds', { target }, (ctx.clock.now() - started) / 1000);
+  // Delivered inline right after its turn: its timeline line has not been written yet (it goes
+  // with the end of the turn, ctx.endOfTurn), so it is written as sent, with no write of its own.
+  const pendingLine = ctx.endOfTurn?.performed?.timeline.find((entry) => entry.kind === 'outbound' && entry.deliveryId === delivery.id);
+  if (pendingLine) {
+    pendingLine.status = 'sent';
+    return { kind: 'done' };
+  }
   // The vendor has it: a timeline write that fails now (Redis away) must not turn into a retry,
   // which would send it twice, nor count against the vendor's breaker.
   await ctx.storage.conversations.setDeliveryStatus(delivery.conversationId, delivery.id, 'sent').catch((error: unknown) => {

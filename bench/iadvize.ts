@@ -23,7 +23,7 @@ function signedPost(path: string, body: string): { path: string; headers: Record
 /** Visitor texts the demo scenario answers from its menu step (the conversation stays there). */
 const TEXTS = ['hi', 'menu', 'hello'];
 
-function messageRequests(runId: string, pathOf: (conversation: string) => string): LoadRequest {
+export function messageRequests(runId: string, pathOf: (conversation: string) => string): LoadRequest {
   let i = 0;
   return {
     method: 'POST',
@@ -44,7 +44,7 @@ function messageRequests(runId: string, pathOf: (conversation: string) => string
   };
 }
 
-function availabilityRequests(path: string): LoadRequest {
+export function availabilityRequests(path: string): LoadRequest {
   const query = new URLSearchParams({ idConnectorVersion: 'v-bench', idWebsite: WEBSITE, idOperator: OPERATOR }).toString();
   const headers = { 'x-iadvize-signature': iadvizeSignature(SECRET, query) };
   return { method: 'GET', next: () => ({ path: `${path}?${query}`, headers }) };
@@ -57,6 +57,25 @@ async function checkedFetch(url: string, init: RequestInit): Promise<unknown> {
   return body;
 }
 
+/** The gateway as this suite runs it: the demo scenario behind a signed iAdvize connector. */
+export const IADVIZE_GATEWAY_CONFIG = {
+  bots: [{ type: 'scenario', file: join(REPO_ROOT, 'scenarios/demo.yaml') }],
+  channels: { iadvize: { enabled: true, secret: SECRET } },
+};
+
+/** The query every iAdvize call of the suite carries. */
+export const IADVIZE_QUERY = `idWebsite=${WEBSITE}`;
+
+/** What an iAdvize admin does once: link the operator to the demo scenario (PUT /bots). */
+export async function linkOperator(gatewayUrl: string): Promise<void> {
+  const put = JSON.stringify({ name: 'Bench', pseudo: 'Bench', language: 'en', distributionRules: [], external: { idBot: 'demo' } });
+  await checkedFetch(`${gatewayUrl}/iadvize/bots/${OPERATOR}?${IADVIZE_QUERY}`, {
+    method: 'PUT',
+    body: put,
+    headers: { 'content-type': 'application/json', 'x-iadvize-signature': iadvizeSignature(SECRET, put) },
+  });
+}
+
 export const iadvizeSuite: Suite = {
   name: 'iadvize',
   description: 'iAdvize POST …/messages round trip and GET /availability-strategies vs bare express',
@@ -64,22 +83,10 @@ export const iadvizeSuite: Suite = {
     const { report } = ctx;
     const redis = await startRedisServer();
     const bare = await startBareExpress();
-    const gateway = await startGateway(
-      {
-        bots: [{ type: 'scenario', file: join(REPO_ROOT, 'scenarios/demo.yaml') }],
-        channels: { iadvize: { enabled: true, secret: SECRET } },
-      },
-      { redisUrl: redis.url, nodeFlags: ctx.gatewayNodeFlags },
-    );
+    const gateway = await startGateway(IADVIZE_GATEWAY_CONFIG, { redisUrl: redis.url, nodeFlags: ctx.gatewayNodeFlags });
     try {
-      // What an iAdvize admin does once: link the operator to the demo scenario.
-      const put = JSON.stringify({ name: 'Bench', pseudo: 'Bench', language: 'en', distributionRules: [], external: { idBot: 'demo' } });
-      const query = `idWebsite=${WEBSITE}`;
-      await checkedFetch(`${gateway.url}/iadvize/bots/${OPERATOR}?${query}`, {
-        method: 'PUT',
-        body: put,
-        headers: { 'content-type': 'application/json', 'x-iadvize-signature': iadvizeSignature(SECRET, put) },
-      });
+      await linkOperator(gateway.url);
+      const query = IADVIZE_QUERY;
       // One real round trip: the answer must carry the bot's replies, not [] (deferred).
       const probe = signedPost('', JSON.stringify({ idOperator: OPERATOR, message: { idMessage: `probe-${randomUUID()}`, author: { role: 'visitor' }, payload: { contentType: 'text', value: 'hi' } } }));
       const answer = (await checkedFetch(`${gateway.url}/iadvize/conversations/probe-${randomUUID()}/messages?${query}`, {

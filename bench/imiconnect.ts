@@ -16,7 +16,7 @@ const TOKEN = 'vt-bench-imiconnect';
 const INTEGRATION = 'acme-bench';
 const ACK_CONVERSATIONS = 1000;
 
-function webhookRequests(prefix: string, path: string): LoadRequest {
+export function webhookRequests(prefix: string, path: string): LoadRequest {
   let i = 0;
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
   return {
@@ -63,6 +63,21 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean
   return true;
 }
 
+/** The gateway as this suite runs it: the echo scenario behind one integration posting to `inboundUrl`. */
+export function imiconnectGatewayConfig(inboundUrl: string): Record<string, unknown> {
+  return {
+    bots: [{ type: 'scenario', file: join(REPO_ROOT, 'bench/scenarios/echo.yaml') }],
+    channels: {
+      imiconnect: {
+        integrations: [{ id: INTEGRATION, tenant: 'acme', asset: 'livechat-1', botId: 'echo', verificationToken: TOKEN, inboundUrl }],
+      },
+    },
+  };
+}
+
+/** Where the suite posts its webhook events. */
+export const IMICONNECT_WEBHOOK_PATH = `/imiconnect/${INTEGRATION}`;
+
 export const imiconnectSuite: Suite = {
   name: 'imiconnect',
   description: 'IMIconnect webhook ack vs bare express; end-to-end delivered/s with order checked',
@@ -73,17 +88,7 @@ export const imiconnectSuite: Suite = {
     let accepted = 0;
     inbound.onAccepted(() => accepted++);
     const bare = await startBareExpress();
-    const gateway = await startGateway(
-      {
-        bots: [{ type: 'scenario', file: join(REPO_ROOT, 'bench/scenarios/echo.yaml') }],
-        channels: {
-          imiconnect: {
-            integrations: [{ id: INTEGRATION, tenant: 'acme', asset: 'livechat-1', botId: 'echo', verificationToken: TOKEN, inboundUrl: inbound.url }],
-          },
-        },
-      },
-      { redisUrl: redis.url, nodeFlags: ctx.gatewayNodeFlags },
-    );
+    const gateway = await startGateway(imiconnectGatewayConfig(inbound.url), { redisUrl: redis.url, nodeFlags: ctx.gatewayNodeFlags });
     const poster = createPoster(50);
     try {
       const runId = randomUUID().slice(0, 8);
@@ -92,7 +97,7 @@ export const imiconnectSuite: Suite = {
         `imiconnect ack load: autocannon ${settings.connections} connections, ${settings.durationSec} s per run, ${roundsFor(ctx)} round(s); ` +
           `"Incoming message" events over ${ACK_CONVERSATIONS} conversations, bearer token; gateway role all (the workers deliver the backlog meanwhile), echo scenario.`,
       );
-      const webhook = `/imiconnect/${INTEGRATION}`;
+      const webhook = IMICONNECT_WEBHOOK_PATH;
       let gwAcked = 0;
       const gwAck = webhookRequests(`ack-${runId}`, webhook);
       const bareAck = webhookRequests(`bare-${runId}`, '/json');

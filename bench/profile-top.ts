@@ -57,3 +57,23 @@ process.stdout.write(`total ${(total / 1e6).toFixed(2)} s sampled\n\nby package 
 for (const [pkg, us] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 20)) process.stdout.write(`${pct(us)}  ${pkg}\n`);
 process.stdout.write(`\ntop ${top} frames (self time):\n`);
 for (const [frame, us] of [...byFrame].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`${pct(us)}  ${frame}\n`);
+
+// Inclusive time (a frame and everything it called), each sample counted once per frame name:
+// where the time goes by call path rather than by leaf.
+const parent = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+const inclusive = new Map<string, number>();
+for (const [id, us] of self) {
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const node = byId.get(at);
+    if (!node || !node.callFrame.url) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|packages|apps)\//, '$1/')}:${lineNumber + 1}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+  }
+}
+process.stdout.write(`\ntop ${top} frames (inclusive time):\n`);
+for (const [frame, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`${pct(us)}  ${frame}\n`);

@@ -102,7 +102,7 @@ export const InboundEvent = Type.Object(
     at: Type.String({ minLength: 1, maxLength: 64 }),
     /** Channel-specific extras a connector wants back later (customparams, conversation type...). */
     meta: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    /** The vendor payload as received, for the timeline. */
+    /** The vendor payload as received, for the connector that made the event; not stored by the router. */
     raw: Type.Optional(Type.Unknown()),
   },
   { title: 'InboundEvent', additionalProperties: false },

@@ -76,6 +76,16 @@ export interface Router extends Ingress {
 
 const silentMetrics: Metrics = { count: () => undefined, observe: () => undefined, gauge: () => undefined };
 
+/**
+ * An event as its conversation's inbox keeps it. The vendor payload stays out: nothing after
+ * ingest reads it (bots get the canonical event, the timeline its summary), and it was half of an
+ * IMIconnect lane item, serialised, written, and sent again by every pop to compare the head.
+ */
+function inboxItem(event: InboundEvent, sync: boolean): { id: string; data: InboxItem } {
+  const { raw: _raw, ...stored } = event;
+  return { id: event.dedupeKey ?? event.id, data: sync ? { event: stored, sync } : { event: stored } };
+}
+
 /** Event types that may open a conversation; the others only make sense for an existing one. */
 const OPENING_TYPES = new Set<InboundEvent['type']>(['message', 'postback', 'start']);
 
@@ -140,7 +150,7 @@ export function createRouter(deps: RouterDeps): Router {
   ): Promise<{ conversation: Conversation | null; conversationId: string; appended: boolean; claim?: LaneClaim<unknown> } | null> {
     assertValid(InboundEvent, event, 'event');
     metrics.count('botgate_inbound_events_total', { vendor: event.channel.vendor, type: event.type });
-    const item = { id: event.dedupeKey ?? event.id, data: (sync ? { event, sync } : { event }) satisfies InboxItem };
+    const item = inboxItem(event, sync);
     let result: { conversation: Conversation | null; conversationId: string; appended: boolean; claim?: LaneClaim<unknown> };
     // An observe-only start still opens the conversation (iAdvize announces one before the
     // visitor speaks) but gets no bot turn; other observe-only events only join an open one.
@@ -277,7 +287,7 @@ export function createRouter(deps: RouterDeps): Router {
       if (!conversation) throw new NotFoundError(`conversation ${conversationId}`);
       const event = { ...partial, channel: conversation.channel } as InboundEvent;
       assertValid(InboundEvent, event, 'event');
-      const fresh = await deps.storage.queue.append<InboxItem>('inbox', conversationId, { id: event.dedupeKey ?? event.id, data: { event } });
+      const fresh = await deps.storage.queue.append<InboxItem>('inbox', conversationId, inboxItem(event, false));
       metrics.count('botgate_inbound_events_total', { vendor: `desk`, type: event.type });
       return { conversationId, duplicate: !fresh };
     },

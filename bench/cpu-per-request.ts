@@ -6,6 +6,7 @@ import { IADVIZE_GATEWAY_CONFIG, IADVIZE_QUERY, availabilityRequests, linkOperat
 import { IMICONNECT_WEBHOOK_PATH, imiconnectGatewayConfig, webhookRequests } from './imiconnect';
 import { runLoad, type LoadRequest } from './lib/load';
 import { startBareExpress, startGateway, useCompiledGateway, type ServerProcess } from './lib/processes';
+import { runMain } from './lib/main';
 
 // Where the CPU of one request goes, by process: the load of a benchmark suite for a few seconds,
 // then CPU seconds (from /proc) of the server, of Redis and of the load generator, divided by the
@@ -78,10 +79,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain('cpu-per-request', main);

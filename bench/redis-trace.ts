@@ -5,6 +5,7 @@ import { IADVIZE_GATEWAY_CONFIG, IADVIZE_QUERY, linkOperator, messageRequests } 
 import { IMICONNECT_WEBHOOK_PATH, imiconnectGatewayConfig, webhookRequests } from './imiconnect';
 import type { LoadRequest } from './lib/load';
 import { startGateway, useCompiledGateway } from './lib/processes';
+import { runMain } from './lib/main';
 
 // Every Redis command one event costs, as Redis saw it (MONITOR): an iAdvize visitor message on
 // an existing conversation (synchronous answer) and an IMIconnect incoming message (acknowledged,
@@ -72,10 +73,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain('redis-trace', main);

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { REPO_ROOT, useCompiledGateway } from './lib/processes';
 import { machine, Report } from './lib/report';
 import type { Suite } from './lib/suite';
+import { runMain } from './lib/main';
 
 // `npm run bench [-- --only <suite>[,<suite>]] [--quick] [--cpu-prof]`: each figure against a
 // baseline measured in the same run, printed and written to bench/results/<time>.json.
@@ -61,10 +62,4 @@ async function main(): Promise<number> {
   return failed.length ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain('bench', main);

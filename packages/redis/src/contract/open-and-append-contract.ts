@@ -1,6 +1,21 @@
 import { finishTurn, openAndAppend, type LaneItem, type StorageDriver } from '@botgate/core';
 import { channelRef, deferred, eventually, newConversation, type DriverFactory } from './fixtures';
 
+/** Drain workers that record the ids they handle; `first` resolves with the first one. */
+async function drainWorkers(driver: StorageDriver): Promise<{ handled: string[]; first: Promise<void> }> {
+  const handled: string[] = [];
+  const first = deferred();
+  await driver.queue.startWorkers({
+    lane: async (_lane, _key, item) => {
+      handled.push(item.id);
+      first.resolve();
+      return { kind: 'done' };
+    },
+    scheduled: async () => undefined,
+  });
+  return { handled, first: first.promise };
+}
+
 /**
  * The inbound step (open the conversation, append the event to its inbox, maybe take the lease)
  * and the end of a handled event (effects performed, timeline lines): the same results whether
@@ -46,16 +61,7 @@ export function describeOpenAndAppendContract(name: string, makeDriver: DriverFa
     });
 
     it('with workers running, claims an idle inbox: the record comes as of the claim, the item waits for finish', async () => {
-      const handled: string[] = [];
-      const handledTwice = deferred();
-      await driver.queue.startWorkers({
-        lane: async (_lane, _key, item) => {
-          handled.push(item.id);
-          if (handled.length === 1) handledTwice.resolve();
-          return { kind: 'done' };
-        },
-        scheduled: async () => undefined,
-      });
+      const { handled, first: handledTwice } = await drainWorkers(driver);
       const ref = channelRef();
       const { conversation } = await driver.conversations.open(ref, () => newConversation(ref));
       const effects = { itemId: 'e0', channelActions: [] };
@@ -71,7 +77,7 @@ export function describeOpenAndAppendContract(name: string, makeDriver: DriverFa
       expect([queued.appended, queued.claim]).toEqual([true, undefined]);
       expect(handled).toEqual([]);
       await claimed.claim?.finish({ kind: 'done' });
-      await handledTwice.promise;
+      await handledTwice;
       expect(handled).toEqual(['e2']);
       await eventually(async () => (await driver.queue.counts()).lanesWaiting.inbox === 0);
 
@@ -95,16 +101,7 @@ export function describeOpenAndAppendContract(name: string, makeDriver: DriverFa
     });
 
     it('finishTurn forgets the effects, writes the timeline and pops the claimed item in one step; the lane moves on', async () => {
-      const handled: string[] = [];
-      const next = deferred();
-      await driver.queue.startWorkers({
-        lane: async (_lane, _key, item) => {
-          handled.push(item.id);
-          next.resolve();
-          return { kind: 'done' };
-        },
-        scheduled: async () => undefined,
-      });
+      const { handled, first: next } = await drainWorkers(driver);
       const ref = channelRef();
       const claimed = await openAndAppend(driver, ref, () => newConversation(ref), { id: 'e1', data: 1 }, { claim: true });
       const id = claimed.conversation.id;
@@ -114,7 +111,7 @@ export function describeOpenAndAppendContract(name: string, makeDriver: DriverFa
       const at = new Date().toISOString();
       if (!claimed.claim) throw new Error('expected a claim');
       await finishTurn(driver, claimed.claim, { conversationId: id, timeline: [{ at, kind: 'inbound', summary: 'one' }] });
-      await next.promise;
+      await next;
       expect(handled).toEqual(['e2']);
       expect((await driver.conversations.get(id))?.pendingEffects).toBeUndefined();
       expect((await driver.conversations.timeline(id)).map((e) => e.summary)).toEqual(['one']);

@@ -170,7 +170,16 @@ export interface LaneClaim<T> {
    * drain workers take the lane. 'handoff' (a thrown handler): the item goes to the drain workers
    * as it is.
    */
-  finish(outcome: LaneOutcome | { kind: 'handoff' }): Promise<void>;
+  finish(outcome: LaneOutcome | { kind: 'handoff' }, options?: FinishOptions): Promise<LaneClaim<T> | undefined>;
+}
+
+export interface FinishOptions {
+  /**
+   * After 'done', when items wait behind (appended while the claim was held), keep the lease and
+   * return the next item as a claim of its own, so the caller goes on handling the lane in-process
+   * as a drain worker would. A driver may decline (returns undefined; the drain workers take it).
+   */
+  continue?: boolean;
 }
 
 export interface AppendResult<T> {
@@ -340,7 +349,7 @@ export interface StorageDriver {
    * `claim.finish({ kind: 'done' })`, as one step (one round trip on Redis instead of two): the
    * end of every event handled inline. Without it the router makes the two calls in that order.
    */
-  finishTurn?(claim: LaneClaim<unknown>, performed: { conversationId: string; timeline: TimelineEntry[] }): Promise<void>;
+  finishTurn?(claim: LaneClaim<unknown>, performed: { conversationId: string; timeline: TimelineEntry[] }, options?: FinishOptions): Promise<LaneClaim<unknown> | undefined>;
   /** True while the backing store answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

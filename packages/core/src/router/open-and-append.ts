@@ -1,6 +1,6 @@
 import type { Conversation, TimelineEntry } from '../model/conversation';
 import type { ChannelRef } from '../model/event';
-import type { AppendResult, LaneClaim, OpenAndAppendResult, StorageDriver } from '../ports';
+import type { AppendResult, FinishOptions, LaneClaim, OpenAndAppendResult, StorageDriver } from '../ports';
 
 /**
  * `StorageDriver.openAndAppend` when the driver has it (one step), else the same result from
@@ -31,8 +31,9 @@ export async function finishTurn(
   storage: StorageDriver,
   claim: LaneClaim<unknown>,
   performed: { conversationId: string; timeline: TimelineEntry[] },
-): Promise<void> {
-  if (storage.finishTurn) return storage.finishTurn(claim, performed);
+  options?: FinishOptions,
+): Promise<LaneClaim<unknown> | undefined> {
+  if (storage.finishTurn) return storage.finishTurn(claim, performed, options);
   await storage.conversations.effectsPerformed(performed.conversationId, performed.timeline);
-  await claim.finish({ kind: 'done' });
+  return claim.finish({ kind: 'done' }, options);
 }

@@ -181,7 +181,10 @@ export function createRouter(deps: RouterDeps): Router {
 
   /**
    * Runs the drainer's handler on an item whose lane lease came with its append, then pops it
-   * (or hands it to the drain workers when the handler throws). Tracked so close() waits for it.
+   * (or hands it to the drain workers when the handler throws). Items appended behind it while it
+   * ran come back from the pop under the same lease and are handled here in turn, as the drain
+   * loop would, until the lane is empty (or this process stops). The returned promise settles
+   * with the first item; the rest is tracked so close() waits for it.
    */
   function handleClaimed(
     conversationId: string,
@@ -190,32 +193,49 @@ export function createRouter(deps: RouterDeps): Router {
     known: Conversation | null,
     turns?: InlineTurn,
   ): Promise<'handled' | 'handed-over'> {
-    const handling = (async (): Promise<'handled' | 'handed-over'> => {
-      let outcome: LaneOutcome;
-      const endOfTurn: NonNullable<RouterContext['endOfTurn']> = {};
-      try {
-        outcome = await handleInboxItem({ ...ctx, endOfTurn, ...(turns ? { turns } : {}) }, conversationId, claim.item, known ?? undefined);
-      } catch (error) {
-        deps.logger.warn('inline turn failed; the drain workers take it', { conversationId, eventId: event.id, reason: (error as Error).message });
-        await claim.finish({ kind: 'handoff' });
-        return 'handed-over';
-      }
-      const { performed } = endOfTurn;
-      if (performed && outcome.kind === 'done') {
-        await finishTurn(deps.storage, claim, performed);
-        return 'handled';
-      }
-      if (performed) await deps.storage.conversations.effectsPerformed(performed.conversationId, performed.timeline);
-      await claim.finish(outcome);
-      return 'handled';
-    })();
-    const tracked = handling.catch((error: unknown) => {
+    const first = handleOneClaimed(conversationId, claim, known, turns);
+    const chain = first.then(async ({ next }) => {
+      for (let current = next; current; ) current = (await handleOneClaimed(conversationId, current, null)).next;
+    });
+    const tracked = chain.catch((error: unknown) => {
       deps.logger.error('inline turn could not release its lane', { conversationId, eventId: event.id, reason: (error as Error).message });
-      return 'handled' as const;
     });
     inlineTurns.add(tracked);
     void tracked.finally(() => inlineTurns.delete(tracked));
-    return tracked;
+    return first.then(
+      ({ result }) => result,
+      () => 'handled' as const,
+    );
+  }
+
+  async function handleOneClaimed(
+    conversationId: string,
+    claim: LaneClaim<unknown>,
+    known: Conversation | null,
+    turns?: InlineTurn,
+  ): Promise<{ result: 'handled' | 'handed-over'; next?: LaneClaim<unknown> }> {
+    const { item } = claim;
+    // A later item may have to wait (a retry's notBefore): the drain workers keep time for it.
+    if (item.notBefore !== undefined && item.notBefore > clock.now()) {
+      await claim.finish({ kind: 'handoff' });
+      return { result: 'handed-over' };
+    }
+    let outcome: LaneOutcome;
+    const endOfTurn: NonNullable<RouterContext['endOfTurn']> = {};
+    try {
+      outcome = await handleInboxItem({ ...ctx, endOfTurn, ...(turns ? { turns } : {}) }, conversationId, item, known ?? undefined);
+    } catch (error) {
+      const eventId = (item.data as InboxItem).event.id;
+      deps.logger.warn('inline turn failed; the drain workers take it', { conversationId, eventId, reason: (error as Error).message });
+      await claim.finish({ kind: 'handoff' });
+      return { result: 'handed-over' };
+    }
+    // Go on with the lane only while this process runs its workers (close() stops the chain).
+    const goOn = { continue: workersRunning };
+    const { performed } = endOfTurn;
+    if (performed && outcome.kind === 'done') return { result: 'handled', next: await finishTurn(deps.storage, claim, performed, goOn) };
+    if (performed) await deps.storage.conversations.effectsPerformed(performed.conversationId, performed.timeline);
+    return { result: 'handled', next: await claim.finish(outcome, outcome.kind === 'done' ? goOn : undefined) };
   }
 
   /**

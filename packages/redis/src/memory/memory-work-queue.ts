@@ -72,8 +72,9 @@ export class MemoryWorkQueue implements WorkQueue {
     const claim: LaneClaim<T> = {
       // A copy, as handlers get: only the outcome changes the stored item.
       item: JSON.parse(JSON.stringify(stored)) as LaneItem<T>,
+      // In one process the drain loop is as quick as continuing here: `continue` is declined.
       finish: async (outcome) => {
-        if (finished) return;
+        if (finished) return undefined;
         finished = true;
         if (state.items[0] === stored) {
           // As the drain loop would: done pops, a retry counts an attempt and waits, a pause
@@ -92,6 +93,7 @@ export class MemoryWorkQueue implements WorkQueue {
         state.draining = false;
         // Items appended meanwhile, or the claimed one handed over: the drain loop takes them.
         this.ensureDrain(lane, key);
+        return undefined;
       },
     };
     return { appended: true, claim };

@@ -1,5 +1,5 @@
-import type { DeadLetter, LaneClaim, LaneItem, LaneName, LaneOutcome } from '@botgate/core';
-import type { KeyLease } from './key-lease';
+import type { DeadLetter, FinishOptions, LaneClaim, LaneItem, LaneName, LaneOutcome } from '@botgate/core';
+import { KeyLease } from './key-lease';
 import { deadLetterLaneHeadScript, finishClaimScript, releaseLeaseScript, replaceLaneHeadScript } from './lane-scripts';
 import type { LuaScript } from './lua-script';
 import { finishTurnScript } from './turn-end-script';
@@ -13,7 +13,7 @@ export interface LaneClaimParts<T> {
   raw: string;
   lease: KeyLease;
   token: string;
-  options: Pick<RedisWorkQueueOptions, 'producer' | 'guard' | 'keys' | 'logger' | 'workerConnection'>;
+  options: Pick<RedisWorkQueueOptions, 'producer' | 'guard' | 'keys' | 'logger' | 'workerConnection' | 'leaseMs'>;
   wakeDrain(): Promise<void>;
   ensureDrain(): Promise<void>;
 }
@@ -38,16 +38,15 @@ export class LaneClaimHandle<T> implements LaneClaim<T> {
     return this.parts.lease.lost;
   }
 
-  async finish(outcome: LaneOutcome | { kind: 'handoff' }): Promise<void> {
-    if (this.finished) return;
+  async finish(outcome: LaneOutcome | { kind: 'handoff' }, options?: FinishOptions): Promise<LaneClaim<T> | undefined> {
+    if (this.finished) return undefined;
     this.finished = true;
-    const { lane, key, item, raw, lease, token, options } = this.parts;
-    const { producer, guard, keys } = options;
+    const { lane, key, item, raw, lease, token, options: queue } = this.parts;
+    const { producer, guard, keys } = queue;
     const leaseKey = keys.laneLease(lane, key);
     lease.stopRenewing();
     if (outcome.kind === 'done' && !lease.lost) {
-      await this.popAndRelease(finishClaimScript, [keys.lane(lane, key), keys.laneWaiting(lane), leaseKey], [raw, token]);
-      return;
+      return this.popAndRelease(finishClaimScript, [keys.lane(lane, key), keys.laneWaiting(lane), leaseKey], [raw, token, this.continueTtl(options)]);
     }
     if (!lease.lost && (outcome.kind === 'retry' || outcome.kind === 'pause' || outcome.kind === 'dead')) {
       // As the drainer would: a retry counts an attempt and waits (notBefore makes the drain
@@ -67,6 +66,7 @@ export class LaneClaimHandle<T> implements LaneClaim<T> {
     // Not done (or the lease was lost): the drain workers take the item (and any behind it) from here.
     await guard.run(() => releaseLeaseScript.run(producer, [leaseKey], [token])).catch(() => undefined);
     await this.parts.ensureDrain();
+    return undefined;
   }
 
   /**
@@ -74,31 +74,47 @@ export class LaneClaimHandle<T> implements LaneClaim<T> {
    * and arguments) in the same script: one round trip at the end of an inline turn. The caller
    * checks `leaseLost` first (then: the two calls apart).
    */
-  async finishTurn(performed: { keys: string[]; args: Array<string | number> }): Promise<void> {
-    if (this.finished) return;
+  async finishTurn(performed: { keys: string[]; args: Array<string | number> }, options?: FinishOptions): Promise<LaneClaim<T> | undefined> {
+    if (this.finished) return undefined;
     this.finished = true;
-    const { lane, key, raw, lease, token, options } = this.parts;
-    const { keys } = options;
+    const { lane, key, raw, lease, token, options: queue } = this.parts;
+    const { keys } = queue;
     lease.stopRenewing();
-    // effectsPerformed's ARGV is [cap, ttl, ...entries]; the claim's head and token go in between.
+    // effectsPerformed's ARGV is [cap, ttl, ...entries]; the claim's arguments go in between.
     const [cap, ttl, ...entries] = performed.args;
-    await this.popAndRelease(
+    return this.popAndRelease(
       finishTurnScript,
       [...performed.keys, keys.lane(lane, key), keys.laneWaiting(lane), keys.laneLease(lane, key)],
-      [cap, ttl, raw, token, ...entries],
+      [cap, ttl, raw, token, this.continueTtl(options), ...entries],
     );
   }
 
-  private async popAndRelease(script: LuaScript, scriptKeys: string[], args: Array<string | number>): Promise<void> {
-    const { lane, key, item, options } = this.parts;
+  /** The lease TTL to keep it with when the caller goes on with the lane, '' to release it. */
+  private continueTtl(options?: FinishOptions): string | number {
+    return options?.continue ? this.parts.options.leaseMs : '';
+  }
+
+  private async popAndRelease(script: LuaScript, scriptKeys: string[], args: Array<string | number>): Promise<LaneClaim<T> | undefined> {
+    const { lane, key, item, token, options } = this.parts;
     // The work is done (a vendor may already have the message): the pop must not fail fast when
     // Redis blinks, or the drain workers would do it a second time. The worker connection queues
     // commands until Redis is back, as the drainer's own pop does.
     const reply = await script.run(options.workerConnection(), scriptKeys, args);
-    const [popped, remaining] = reply as [number, number];
+    const [popped, remaining, nextHead] = reply as [number, number, string | null];
     if (popped !== 1) options.logger.warn('lane head changed under its in-process claim', { lane, key, itemId: item.id });
+    if (nextHead) {
+      // Still ours: the next item, under the same lease, for the caller to handle in-process.
+      const leaseKey = options.keys.laneLease(lane, key);
+      return new LaneClaimHandle<T>({
+        ...this.parts,
+        item: JSON.parse(nextHead) as LaneItem<T>,
+        raw: nextHead,
+        lease: KeyLease.held(options.producer, leaseKey, token, options.leaseMs),
+      });
+    }
     // Appends made while we held the lease started a drain job that found the lease busy and
-    // parked itself: wake it rather than let the lane wait out leaseBusyDelayMs.
+    // parked itself (or started none): wake or start it rather than let the lane wait.
     if (remaining > 0) await this.parts.wakeDrain().catch(() => undefined);
+    return undefined;
   }
 }

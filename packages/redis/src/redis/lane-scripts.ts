@@ -20,9 +20,12 @@ export interface LaneAppendParts {
 
 /**
  * Lua that appends an item to a lane unless its id was appended within the dedupe TTL, and sets
- * `appended`: 0 duplicate, 1 appended (a drain job is needed), 2 appended and the lease taken
- * (the item was alone in the lane, nobody held the lease, and a token was given: the caller
- * handles the item in-process instead of through a drain job).
+ * `appended`: 0 duplicate, 1 appended alone (a drain job is needed), 2 appended alone and the
+ * lease taken (nobody held it and a token was given: the caller handles the item in-process
+ * instead of through a drain job), 3 appended behind other items that someone is handling (the
+ * lease is held: a drain job loops until its lane is empty, an in-process claim continues or
+ * wakes one when it finishes). Behind items nobody holds (a parked lane, a holder that died and
+ * whose lease ran out) the answer is 1: the caller makes sure of a drain job, as before.
  * The ids appended within the TTL are one sorted set per lane (score = when the id may come
  * again), pruned on each append and expiring with its last id: one key per conversation instead
  * of one per event. Shared by the lane append and the inbound open-and-append.
@@ -40,7 +43,8 @@ if not (expires and tonumber(expires) > now) then
   local length = redis.call('RPUSH', ${p.laneKey}, ${p.itemJson})
   redis.call('INCR', ${p.waitingKey})
   appended = 1
-  if ${p.leaseToken} ~= '' and length == 1 and redis.call('SET', ${p.leaseKey}, ${p.leaseToken}, 'NX', 'PX', ${p.leaseTtlMs}) then appended = 2 end
+  if length > 1 and redis.call('EXISTS', ${p.leaseKey}) == 1 then appended = 3
+  elseif length == 1 and ${p.leaseToken} ~= '' and redis.call('SET', ${p.leaseKey}, ${p.leaseToken}, 'NX', 'PX', ${p.leaseTtlMs}) then appended = 2 end
 end
 `;
 }
@@ -48,7 +52,7 @@ end
 /**
  * KEYS: seen ids zset, lane list, waiting counter, lease.
  * ARGV: item json, seen ttl ms, dedupe member (dedupeMember of the item id), lease token ('' = append only), lease ttl ms.
- * 0 duplicate, 1 appended, 2 appended and the lease is ours.
+ * 0 duplicate, 1 appended, 2 appended and the lease is ours, 3 appended behind other items.
  */
 export const appendLaneItemScript = new LuaScript(`${laneAppend({
   idsKey: 'KEYS[1]',
@@ -65,11 +69,12 @@ return appended
 `);
 
 /**
- * Lua for the end of an in-process claim: pop the head if it is still the claimed item, release
- * our lease, and leave in `popped` (1/0) and `remaining` how many items wait behind (appended
- * meanwhile: their drain job needs waking).
+ * Lua for the end of an in-process claim: pop the head if it is still the claimed item, and say
+ * in `popped` (1/0) and `remaining` how many items wait behind (appended meanwhile). Then either
+ * release our lease or, when `continueTtlMs` is not '' and items wait, keep it (TTL renewed) and
+ * leave the new head in `nextHead` for the caller to handle next, as the drain loop would.
  */
-export function finishClaim(p: { laneKey: string; waitingKey: string; leaseKey: string; headJson: string; leaseToken: string }): string {
+export function finishClaim(p: { laneKey: string; waitingKey: string; leaseKey: string; headJson: string; leaseToken: string; continueTtlMs: string }): string {
   return `
 local popped = 0
 if redis.call('LINDEX', ${p.laneKey}, 0) == ${p.headJson} then
@@ -77,14 +82,25 @@ if redis.call('LINDEX', ${p.laneKey}, 0) == ${p.headJson} then
   redis.call('DECR', ${p.waitingKey})
   popped = 1
 end
-if redis.call('GET', ${p.leaseKey}) == ${p.leaseToken} then redis.call('DEL', ${p.leaseKey}) end
 local remaining = redis.call('LLEN', ${p.laneKey})
+local nextHead = false
+if redis.call('GET', ${p.leaseKey}) == ${p.leaseToken} then
+  if ${p.continueTtlMs} ~= '' and popped == 1 and remaining > 0 then
+    redis.call('PEXPIRE', ${p.leaseKey}, ${p.continueTtlMs})
+    nextHead = redis.call('LINDEX', ${p.laneKey}, 0)
+  else
+    redis.call('DEL', ${p.leaseKey})
+  end
+end
 `;
 }
 
-/** KEYS: lane list, waiting counter, lease. ARGV: head json, lease token. Returns {popped, remaining}. */
-export const finishClaimScript = new LuaScript(`${finishClaim({ laneKey: 'KEYS[1]', waitingKey: 'KEYS[2]', leaseKey: 'KEYS[3]', headJson: 'ARGV[1]', leaseToken: 'ARGV[2]' })}
-return {popped, remaining}
+/**
+ * KEYS: lane list, waiting counter, lease. ARGV: head json, lease token, lease ttl ms to go on
+ * with the next item ('' = release). Returns {popped, remaining, next head json or false}.
+ */
+export const finishClaimScript = new LuaScript(`${finishClaim({ laneKey: 'KEYS[1]', waitingKey: 'KEYS[2]', leaseKey: 'KEYS[3]', headJson: 'ARGV[1]', leaseToken: 'ARGV[2]', continueTtlMs: 'ARGV[3]' })}
+return {popped, remaining, nextHead}
 `);
 
 /** KEYS: lane list, waiting counter. ARGV: head json. */

@@ -111,14 +111,13 @@ export function createRedisDriver(options: RedisDriverOptions): RedisStorageDriv
     rendezvous,
     queue,
     openAndAppend: redisOpenAndAppend({ producer, guard, keys, conversations, queue, seenTtlMs, leaseMs }),
-    async finishTurn(claim, performed) {
+    async finishTurn(claim, performed, finishOptions) {
       // One script when the claim is ours and still held; else the two calls, in that order.
       if (claim instanceof LaneClaimHandle && !claim.leaseLost) {
-        await claim.finishTurn(conversations.effectsPerformedParts(performed.conversationId, performed.timeline));
-        return;
+        return claim.finishTurn(conversations.effectsPerformedParts(performed.conversationId, performed.timeline), finishOptions);
       }
       await conversations.effectsPerformed(performed.conversationId, performed.timeline);
-      await claim.finish({ kind: 'done' });
+      return claim.finish({ kind: 'done' }, finishOptions);
     },
     bullQueues: () => queue.bullQueues(),
     async ping() {

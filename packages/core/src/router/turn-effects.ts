@@ -20,6 +20,9 @@ import type { DeskOp } from './turn-plan';
 // together with the effects it owes, then those effects (deliveries, timers, the synchronous
 // answer, timeline lines), replayable as they are after a crash.
 
+/** How the timeline says an action went out in the synchronous answer (stores may abbreviate it). */
+export const SYNC_ANSWER_SUFFIX = ' (in the synchronous response)';
+
 /** The result of handling one inbox event, applied in a fixed order by `applyOutcome`. */
 export interface EventOutcome {
   conversation: Conversation;
@@ -115,7 +118,7 @@ export async function performEffects(ctx: RouterContext, conversation: Conversat
   const offered = effects.sync && (await (ctx.turns ?? ctx.storage.rendezvous).offer(effects.itemId, degradeActions(effects.channelActions, capabilitiesFor(ctx, conversation, 'sync'))));
   if (offered) {
     for (const action of effects.channelActions) {
-      timeline.push({ ...timelineEntry(at, 'outbound', `${summarize(action)} (in the synchronous response)`, timelineData(action)), status: 'sent' });
+      timeline.push({ ...timelineEntry(at, 'outbound', `${summarize(action)}${SYNC_ANSWER_SUFFIX}`, timelineData(action)), status: 'sent' });
     }
   } else if (effects.channelActions.length > 0) {
     // Claimable only when it is the event's one delivery (no desk operation behind it).

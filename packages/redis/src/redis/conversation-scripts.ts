@@ -37,7 +37,7 @@ return {created, record, conversationId}
 
 /**
  * The inbound hot path in one round trip: open (as above), append the event to the
- * conversation's inbox (lane keys = the prefixes in ARGV followed by the conversation id, a UUID,
+ * conversation's inbox (lane keys = the prefixes in ARGV followed by the conversation id, base64url,
  * which key encoding leaves as it is), and, when the lease came with it, read the pending effects
  * the handler needs beside the record.
  * KEYS: channel index, new conversation, updated-at zset, inbox waiting counter.

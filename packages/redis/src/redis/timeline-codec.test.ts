@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { TimelineEntry } from '@botgate/core';
+import { SYNC_ANSWER_SUFFIX, type TimelineEntry } from '@botgate/core';
 import { decodeTimelineEntry, encodeTimelineEntry } from './timeline-codec';
 
 describe('timeline codec', () => {
@@ -8,7 +8,7 @@ describe('timeline codec', () => {
       {
         at: fc.oneof(fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }).map((d) => d.toISOString()), fc.constantFrom('2026-11-21T10:26:51Z', 'yesterday')),
         kind: fc.constantFrom('inbound', 'outbound', 'delivery', 'state', 'error', 'note'),
-        summary: fc.string(),
+        summary: fc.oneof(fc.string(), fc.string().map((text) => `${text}${SYNC_ANSWER_SUFFIX}`)),
         deliveryId: fc.string(),
         status: fc.constantFrom('queued', 'sent', 'delivered', 'read', 'failed'),
         data: fc.jsonValue(),
@@ -24,6 +24,12 @@ describe('timeline codec', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('keeps the synchronous-answer suffix of an outbound line as one letter', () => {
+    const entry: TimelineEntry = { at: '2026-11-21T10:26:51.286Z', kind: 'outbound', summary: `message text: hi${SYNC_ANSWER_SUFFIX}`, status: 'sent' };
+    expect(encodeTimelineEntry(entry)).toBe(`[${Date.parse(entry.at)},"O","message text: hi",null,"sent"]`);
+    expect(decodeTimelineEntry(encodeTimelineEntry(entry))).toEqual(entry);
   });
 
   it('still reads entries stored as objects', () => {

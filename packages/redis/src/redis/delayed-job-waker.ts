@@ -9,6 +9,13 @@ import type { Queue } from 'bullmq';
  * gone, or the promotion loses a race (the job already moved, was removed or replaced), BullMQ's
  * own delayed handling fires it as before.
  */
+/**
+ * Jobs further away are left to BullMQ alone: Redis' cron tick is noise at that distance, a
+ * process rarely lives that long, and setTimeout cannot wait beyond 2^31 - 1 ms (≈ 24.8 days; a
+ * longer delay fires at once, which here would promote the job early).
+ */
+export const MAX_WAKE_DELAY_MS = 86_400_000;
+
 export class DelayedJobWaker {
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
@@ -17,7 +24,7 @@ export class DelayedJobWaker {
   wakeAt(jobId: string, runAt: number): void {
     this.forget(jobId);
     const delay = runAt - Date.now();
-    if (delay <= 0) return;
+    if (delay <= 0 || delay > MAX_WAKE_DELAY_MS) return;
     const timer = setTimeout(() => {
       this.timers.delete(jobId);
       void this.promote(jobId);

@@ -76,6 +76,8 @@ export function createImiconnectRouter(
   const router = Router();
   const rawBody = express.raw({ type: () => true, limit: deps.bodyLimit ?? '256kb' });
   const now = (): Date => new Date(deps.clock?.now() ?? Date.now());
+  // One child logger per integration, made once (a winston child per request was measurable).
+  const loggers = new Map([...integrations.values()].map((integration) => [integration.id, deps.logger?.child({ connector: integration.id })]));
 
   const integrationOf = (req: Request): ResolvedImiconnectIntegration => {
     const integration = integrations.get(String(req.params.integrationId));
@@ -125,7 +127,7 @@ export function createImiconnectRouter(
       botConversationId = (await records.get<string>(USER_NAMESPACE, userKey(integration.id, integration.asset, input.userId))) ?? undefined;
     }
     const translated = translateImiconnectEvent(input, { integration, now: now(), raw, resolvedDeliveryId, botConversationId });
-    const log = deps.logger?.child({ connector: integration.id });
+    const log = loggers.get(integration.id);
 
     if (translated.kind === 'invalid') throw new ValidationError(`invalid ${translated.eventName} event`, translated.issues);
     if (translated.kind === 'unknown') {

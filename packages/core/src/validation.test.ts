@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ValidationError } from './errors/validation-error';
+import { ValidationError, type ValidationIssue } from './errors/validation-error';
 import { assertValid, compileSchema, matches } from './validation';
 
 const Shape = Type.Union([
@@ -23,7 +23,7 @@ describe('validation', () => {
       throw new Error('expected a ValidationError');
     } catch (error) {
       expect(error).toBeInstanceOf(ValidationError);
-      const reasons = (error as ValidationError).details?.map((d) => `${d.path} ${d.reason}`) ?? [];
+      const reasons = ((error as ValidationError).details as ValidationIssue[]).map((d) => `${d.path} ${d.reason}`);
       // Three problems in the matching branch: all of them reported.
       expect(reasons).toEqual(
         expect.arrayContaining([expect.stringMatching(/^\/n must be integer/), expect.stringMatching(/^\/s must NOT have more than 3 characters/), expect.stringMatching(/additional properties \(extra\)/)]),

@@ -166,6 +166,29 @@ describe('redis driver', () => {
     }
   });
 
+  it('closes cleanly right after it was made (BullMQ start-up failing after close is not an unhandled error)', async () => {
+    const problems: string[] = [];
+    const record = (error: unknown) => problems.push(String((error as Error)?.message ?? error));
+    process.on('uncaughtException', record);
+    process.on('unhandledRejection', record);
+    try {
+      // Seen in CI: closed while its queues' start-up (ready wait, version check) ran, a driver
+      // left that start-up to fail on the quit connection with no listener: 39 of 120 here.
+      for (let i = 0; i < 60; i++) {
+        const driver = createRedisDriver({ url, prefix: `t-${randomUUID()}` });
+        if (i % 3 === 1) await driver.ping();
+        if (i % 3 === 2) await new Promise((resolve) => setTimeout(resolve, i % 7));
+        await driver.close();
+      }
+      // Failures of a start-up left behind would surface within a few event-loop turns.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(problems).toEqual([]);
+    } finally {
+      process.off('uncaughtException', record);
+      process.off('unhandledRejection', record);
+    }
+  }, 30_000);
+
   it('fails fast with UnavailableError when Redis is unreachable', async () => {
     const driver = createRedisDriver({ url: 'redis://127.0.0.1:1', prefix: `t-${randomUUID()}`, connectTimeoutMs: 300 });
     try {

@@ -48,6 +48,21 @@ export interface RedisWorkQueueOptions {
   laneSweepIntervalMs: number;
 }
 
+/** How long close() waits for a BullMQ queue's or worker's start-up to finish or fail. */
+const STARTUP_SETTLE_MS = 2_000;
+
+/** Resolves when `promise` settles either way, or after `ms`. */
+function settled(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
 export interface PreparedAppend<T> {
   stored: LaneItem<T>;
   raw: string;
@@ -307,6 +322,11 @@ export class RedisWorkQueue implements WorkQueue {
     clearInterval(this.sweepTimer);
     this.waker.close();
     this.drainer?.stop();
+    // A BullMQ queue or worker closed before its start-up (ready wait, version check) is done
+    // drops its connection's error listeners first; the start-up, failing afterwards because the
+    // connection is then quit, becomes an unhandled 'error' event that kills the process (seen in
+    // CI when a driver was closed right after it was made). Let each start-up settle, bounded.
+    await Promise.all([...this.bullQueues(), ...this.workers].map((bull) => settled(bull.waitUntilReady(), STARTUP_SETTLE_MS)));
     await Promise.all(this.workers.map((worker) => worker.close()));
     await Promise.all(this.bullQueues().map((queue) => queue.close()));
   }

@@ -122,6 +122,9 @@ describe('bot configuration endpoints', () => {
     const reads = records.gets;
     const res = await signedGet(app, `/availability-strategies?idOperator=ha-42&${QS}`).expect(200);
     expect(res.body).toEqual([{ strategy: 'atLeastOne', distributionRulesToCheck: [RULE.id] }]);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    // The answer is made once per strategy: the next poll gets the same bytes.
+    expect((await signedGet(app, `/availability-strategies?idOperator=ha-42&${QS}`).expect(200)).text).toBe(res.text);
     const other = await signedGet(app, `/availability-strategies?idOperator=ha-7&${QS}`).expect(200);
     expect(other.body).toEqual([{ strategy: 'customAvailability', availability: true }]);
     expect(records.gets).toBe(reads);

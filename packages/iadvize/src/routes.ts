@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '@botgate/core';
 import type { BotLink } from './bot-link';
 import type { IadvizeRouteContext } from './context';
 import { postMessageHandler, startConversationHandler } from './conversation-routes';
-import { iadvizeErrorHandler, identifier, parseBody, sendValid, signedJsonBody } from './http';
+import { assertValidAnswer, iadvizeErrorHandler, identifier, parseBody, sendValid, signedJsonBody } from './http';
 import {
   AvailabilityStrategyList,
   BotResponse,
@@ -108,13 +108,29 @@ async function getBot(ctx: IadvizeRouteContext, req: Request, res: Response): Pr
   sendValid(res, BotResponse, botResponse(ctx, link));
 }
 
+/**
+ * The availability answer of each configured strategy, checked against its schema and serialised
+ * once: the strategies come from the configuration, and this route is polled every second per bot.
+ */
+const availabilityAnswers = new WeakMap<object, string>();
+
+function availabilityAnswer(strategy: object): string {
+  let answer = availabilityAnswers.get(strategy);
+  if (answer === undefined) {
+    assertValidAnswer(AvailabilityStrategyList, [strategy]);
+    answer = JSON.stringify([strategy]);
+    availabilityAnswers.set(strategy, answer);
+  }
+  return answer;
+}
+
 /** Polled every second per operator: memory only, no I/O. */
 function availability(ctx: IadvizeRouteContext, req: Request, res: Response): void {
   const idOperator = identifier('idOperator', req.query.idOperator, false);
   const link = idOperator ? ctx.operators.cached(idOperator) : undefined;
   const botId = link?.idBot ?? ctx.defaultBotId;
   const strategy = (botId && ctx.availability[botId]) || ctx.defaultAvailability;
-  sendValid(res, AvailabilityStrategyList, [strategy]);
+  res.status(200).type('application/json').send(availabilityAnswer(strategy));
 }
 
 async function firstMessages(ctx: IadvizeRouteContext, req: Request, res: Response): Promise<void> {

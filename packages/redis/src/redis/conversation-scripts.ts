@@ -1,6 +1,9 @@
 import { laneAppend } from './lane-scripts';
 import { LuaScript } from './lua-script';
 
+/** What the open scripts answer when no conversation is open and none was given to create. */
+export const OPEN_NEEDS_INIT = -1;
+
 // Lua for the conversation store. Scripts touch conversation keys derived from ids they read
 // (ARGV[..] prefixes): fine on a single Redis, not cluster-safe (documented limit).
 
@@ -11,7 +14,9 @@ import { LuaScript } from './lua-script';
  * ARGV[1..5]: new id, new json, ttl ms, score, conversation key prefix.
  * The lookup is done here rather than by a GET before the call: the hot path of every inbound
  * event (an existing conversation) is then one round trip instead of two or three. A closed
- * conversation counts as absent, as in findByChannel.
+ * conversation counts as absent, as in findByChannel. Without a new conversation (ARGV[2] = '':
+ * the caller did not build one, the usual case being an existing conversation) and none open,
+ * the script ends with {OPEN_NEEDS_INIT} and changes nothing: the caller calls again with one.
  */
 const OPEN_CONVERSATION = `
 local conversationId, record, created = nil, nil, 0
@@ -20,6 +25,7 @@ if existingId then
   local current = redis.call('GET', ARGV[5] .. existingId)
   if current and cjson.decode(current)['state'] ~= 'closed' then conversationId, record = existingId, current end
 end
+if not conversationId and ARGV[2] == '' then return {${OPEN_NEEDS_INIT}} end
 if not conversationId then
   redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])

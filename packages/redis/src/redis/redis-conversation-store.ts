@@ -11,7 +11,7 @@ import {
 import { listLimit, matchesConversationFilter } from '../shared/conversation-filter';
 import { applyDeliveryStatus, TIMELINE_CAP, type DeliveryStatusPatch } from '../shared/timeline-status';
 import { decodeTimelineEntry, encodeTimelineEntry } from './timeline-codec';
-import { appendTimelineScript, casUpdateConversationScript, effectsPerformedScript, openConversationScript, setDeliveryStatusScript } from './conversation-scripts';
+import { appendTimelineScript, casUpdateConversationScript, effectsPerformedScript, OPEN_NEEDS_INIT, openConversationScript, setDeliveryStatusScript } from './conversation-scripts';
 import type { RedisGuard } from './redis-guard';
 import type { RedisKeys } from './redis-keys';
 
@@ -39,20 +39,28 @@ export class RedisConversationStore implements ConversationStore {
   ) {}
 
   async open(ref: ChannelRef, init: () => Conversation): Promise<{ conversation: Conversation; created: boolean }> {
-    const { keys, args } = this.openParts(ref, init);
-    const reply = await this.guard.run(() => openConversationScript.run(this.redis, keys, args));
+    const reply = await this.runOpen(ref, init, ({ keys, args }) => this.guard.run(() => openConversationScript.run(this.redis, keys, args)));
     const [created, stored, id] = reply as [number, string, string];
     return { conversation: this.fromStored(id, stored, null), created: created === 1 };
   }
 
-  /** KEYS and ARGV of the open step (scripts that begin with it: open, openAndAppend). */
-  openParts(ref: ChannelRef, init: () => Conversation): { keys: string[]; args: Array<string | number> } {
-    // The script finds an open conversation itself; `init` is cheap (an id and a few fields).
-    const fresh = init();
-    return {
-      keys: [this.keys.channel(ref), this.keys.conversation(fresh.id), this.keys.conversationsByUpdate],
-      args: [fresh.id, toStored(fresh), this.ttlMs, Date.parse(fresh.updatedAt) || Date.now(), this.keys.conversationPrefix],
-    };
+  /**
+   * Runs a script that begins with the open step (open, openAndAppend) with its KEYS and ARGV:
+   * first without a new conversation (an existing one is the hot path: no record built, no id
+   * drawn, no JSON sent), then, only if none is open, again with `init()`.
+   */
+  async runOpen(ref: ChannelRef, init: () => Conversation, run: (parts: { keys: string[]; args: Array<string | number> }) => Promise<unknown>): Promise<unknown> {
+    const channelKey = this.keys.channel(ref);
+    const parts = (fresh: Conversation | null) => ({
+      // Without a new conversation the script never writes KEYS[2]; the channel key stands in.
+      keys: [channelKey, fresh ? this.keys.conversation(fresh.id) : channelKey, this.keys.conversationsByUpdate],
+      args: fresh
+        ? [fresh.id, toStored(fresh), this.ttlMs, Date.parse(fresh.updatedAt) || Date.now(), this.keys.conversationPrefix]
+        : ['', '', this.ttlMs, 0, this.keys.conversationPrefix],
+    });
+    const reply = await run(parts(null));
+    if ((reply as unknown[])[0] !== OPEN_NEEDS_INIT) return reply;
+    return run(parts(init()));
   }
 
   /** A record as stored (see toStored), with the pending effects kept under their own key (see update). */

@@ -30,25 +30,26 @@ export function redisOpenAndAppend(deps: OpenAndAppendDeps) {
     item: { id: string; data: T },
     options: { claim: boolean },
   ): Promise<OpenAndAppendResult<T>> {
-    const open = conversations.openParts(ref, init);
     const prepared = queue.prepareAppend(item, options.claim);
-    const reply = await guard.run(() =>
-      openAndAppendScript.run(
-        producer,
-        [...open.keys, keys.laneWaiting('inbox')],
-        [
-          ...open.args,
-          prepared.raw,
-          seenTtlMs,
-          dedupeMember(item.id),
-          prepared.token,
-          leaseMs,
-          // Key prefixes: the same functions with an empty id, so the layout stays in redis-keys.
-          keys.laneSeenIds('inbox', ''),
-          keys.lane('inbox', ''),
-          keys.laneLease('inbox', ''),
-          keys.pendingEffects(''),
-        ],
+    const reply = await conversations.runOpen(ref, init, (open) =>
+      guard.run(() =>
+        openAndAppendScript.run(
+          producer,
+          [...open.keys, keys.laneWaiting('inbox')],
+          [
+            ...open.args,
+            prepared.raw,
+            seenTtlMs,
+            dedupeMember(item.id),
+            prepared.token,
+            leaseMs,
+            // Key prefixes: the same functions with an empty id, so the layout stays in redis-keys.
+            keys.laneSeenIds('inbox', ''),
+            keys.lane('inbox', ''),
+            keys.laneLease('inbox', ''),
+            keys.pendingEffects(''),
+          ],
+        ),
       ),
     );
     const [created, json, appended, effects, id] = reply as [number, string, number, string | null, string];

@@ -20,12 +20,11 @@ export interface LaneAppendParts {
 
 /**
  * Lua that appends an item to a lane unless its id was appended within the dedupe TTL, and sets
- * `appended`: 0 duplicate, 1 appended alone (a drain job is needed), 2 appended alone and the
- * lease taken (nobody held it and a token was given: the caller handles the item in-process
- * instead of through a drain job), 3 appended behind other items that someone is handling (the
- * lease is held: a drain job loops until its lane is empty, an in-process claim continues or
- * wakes one when it finishes). Behind items nobody holds (a parked lane, a holder that died and
- * whose lease ran out) the answer is 1: the caller makes sure of a drain job, as before.
+ * `appended`: 0 duplicate, 1 appended (a drain job is needed), 2 appended alone and the lease
+ * taken (nobody held it and a token was given: the caller handles the item in-process instead of
+ * through a drain job). An item appended behind others still gets its drain job made sure of:
+ * if whoever holds the lane dies (an in-process claim has no BullMQ job of its own), that job is
+ * what takes the lane over once the lease runs out, instead of the lane sweep a minute later.
  * The ids appended within the TTL are one sorted set per lane (score = when the id may come
  * again), pruned on each append and expiring with its last id: one key per conversation instead
  * of one per event. Shared by the lane append and the inbound open-and-append.
@@ -43,8 +42,7 @@ if not (expires and tonumber(expires) > now) then
   local length = redis.call('RPUSH', ${p.laneKey}, ${p.itemJson})
   redis.call('INCR', ${p.waitingKey})
   appended = 1
-  if length > 1 and redis.call('EXISTS', ${p.leaseKey}) == 1 then appended = 3
-  elseif length == 1 and ${p.leaseToken} ~= '' and redis.call('SET', ${p.leaseKey}, ${p.leaseToken}, 'NX', 'PX', ${p.leaseTtlMs}) then appended = 2 end
+  if length == 1 and ${p.leaseToken} ~= '' and redis.call('SET', ${p.leaseKey}, ${p.leaseToken}, 'NX', 'PX', ${p.leaseTtlMs}) then appended = 2 end
 end
 `;
 }
@@ -52,7 +50,7 @@ end
 /**
  * KEYS: seen ids zset, lane list, waiting counter, lease.
  * ARGV: item json, seen ttl ms, dedupe member (dedupeMember of the item id), lease token ('' = append only), lease ttl ms.
- * 0 duplicate, 1 appended, 2 appended and the lease is ours, 3 appended behind other items.
+ * 0 duplicate, 1 appended, 2 appended and the lease is ours.
  */
 export const appendLaneItemScript = new LuaScript(`${laneAppend({
   idsKey: 'KEYS[1]',

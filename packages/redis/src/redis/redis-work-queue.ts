@@ -121,7 +121,7 @@ export class RedisWorkQueue implements WorkQueue {
     // A script unknown to the server (first call, restart) is re-sent after the drain job was
     // added: that job may have found the lane empty, so ensure one again (deduplicated).
     if (appendLaneItemScript.reloads !== reloads) await this.ensureDrain(lane, key);
-    return appended === 1 || appended === 3;
+    return appended === 1;
   }
 
   async appendAndClaim<T>(lane: LaneName, key: string, item: { id: string; data: T }): Promise<AppendResult<T>> {
@@ -150,14 +150,10 @@ export class RedisWorkQueue implements WorkQueue {
   }
 
   /**
-   * What an append script's answer means for the caller: a claim (2), nothing more (3, behind
-   * other items), or a drain job made sure of (1 appended, 0 duplicate: a retried append after a
-   * failed add must still get a drainer).
+   * What an append script's answer means for the caller: a claim (2), or a drain job made sure
+   * of (1 appended, 0 duplicate: a retried append after a failed add must still get a drainer).
    */
   async settleAppend<T>(lane: LaneName, key: string, prepared: PreparedAppend<T>, result: number): Promise<AppendResult<T>> {
-    // Behind other items (3): their handler goes on with it, no drain job to add (a BullMQ
-    // script per event on a busy conversation). A holder that dies leaves it to the lane sweep.
-    if (result === 3) return { appended: true };
     if (result !== 2) {
       await this.ensureDrain(lane, key);
       return { appended: result === 1 };

@@ -1,11 +1,12 @@
-import { startRedisServer, type RedisServerHandle } from '../../packages/testkit/src/redis-server';
-import { incomingMessage, startImiconnectInboundServer, type ImiconnectInboundServer } from '../../packages/testkit/src/imiconnect';
+import type { RedisServerHandle } from '../../packages/testkit/src/redis-server';
+import { incomingMessage, type ImiconnectInboundServer } from '../../packages/testkit/src/imiconnect';
 import { iadvizeSignature } from '../../packages/testkit/src/iadvize';
 import { EchoBot } from './harness/echo-bot';
 import { AIVO_DESK, IMI_INTEGRATION, reliabilityConfig } from './harness/gateway-config';
-import { GatewayProcess, killAllGateways, writeConfig } from './harness/gateway-process';
+import { GatewayProcess, writeConfig } from './harness/gateway-process';
 import { report } from './harness/report';
 import { SECRETS } from './harness/secrets';
+import { startBackends, stopBackends } from './harness/backends';
 
 // Issue 7 "Auth": every vendor and admin route refuses missing and wrong credentials (401 JSON),
 // and the right ones get past the door. The process logs at debug level (every request and every
@@ -57,17 +58,12 @@ describe('auth on every vendor and admin route (real gateway process)', () => {
   let gateway: GatewayProcess;
 
   beforeAll(async () => {
-    redis = await startRedisServer();
-    bot = await EchoBot.start();
-    inbound = await startImiconnectInboundServer();
+    ({ redis, bot, inbound } = await startBackends());
     gateway = await GatewayProcess.start(SCENARIO, writeConfig(reliabilityConfig({ redisUrl: redis.url, botUrl: bot.url, imiInboundUrl: inbound.url, logLevel: 'debug' })), 'all');
   }, 60_000);
 
   afterAll(async () => {
-    await killAllGateways();
-    await inbound?.close();
-    await bot?.close();
-    await redis?.stop();
+    await stopBackends({ redis, bot, inbound });
   });
 
   const send = async (route: Route, headers: Record<string, string>) => {

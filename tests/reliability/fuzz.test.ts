@@ -1,12 +1,13 @@
 import fc from 'fast-check';
-import { startRedisServer, type RedisServerHandle } from '../../packages/testkit/src/redis-server';
-import { startImiconnectInboundServer, type ImiconnectInboundServer } from '../../packages/testkit/src/imiconnect';
+import type { RedisServerHandle } from '../../packages/testkit/src/redis-server';
+import type { ImiconnectInboundServer } from '../../packages/testkit/src/imiconnect';
 import { iadvizeSignature } from '../../packages/testkit/src/iadvize';
 import { EchoBot } from './harness/echo-bot';
 import { AIVO_DESK, IMI_INTEGRATION, reliabilityConfig } from './harness/gateway-config';
-import { GatewayProcess, killAllGateways, writeConfig } from './harness/gateway-process';
+import { GatewayProcess, writeConfig } from './harness/gateway-process';
 import { report, stopAndScanForSecrets } from './harness/report';
 import { SECRETS } from './harness/secrets';
+import { startBackends, stopBackends } from './harness/backends';
 
 // Issue 7: fast-check against every inbound route of a real gateway process. Bodies are signed
 // or carry the right credentials, so the fuzz reaches parsing and validation instead of stopping
@@ -127,17 +128,12 @@ describe('fuzzing every inbound route (real gateway process)', () => {
   let gateway: GatewayProcess;
 
   beforeAll(async () => {
-    redis = await startRedisServer();
-    bot = await EchoBot.start();
-    inbound = await startImiconnectInboundServer();
+    ({ redis, bot, inbound } = await startBackends());
     gateway = await GatewayProcess.start(SCENARIO, writeConfig(reliabilityConfig({ redisUrl: redis.url, botUrl: bot.url, imiInboundUrl: inbound.url, iadvize: { syncBudgetMs: 500 } })), 'all');
   }, 60_000);
 
   afterAll(async () => {
-    await killAllGateways();
-    await inbound?.close();
-    await bot?.close();
-    await redis?.stop();
+    await stopBackends({ redis, bot, inbound });
   });
 
   it(`answers < 500 with JSON refusals, ${RUNS} cases per route`, async () => {

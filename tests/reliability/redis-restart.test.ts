@@ -3,15 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { freePort, startRedisServer, type RedisServerHandle } from '../../packages/testkit/src/redis-server';
-import { incomingMessage, startImiconnectInboundServer, type ImiconnectInboundServer } from '../../packages/testkit/src/imiconnect';
+import { incomingMessage, type ImiconnectInboundServer } from '../../packages/testkit/src/imiconnect';
 import { iadvizeSignature } from '../../packages/testkit/src/iadvize';
 import { EchoBot } from './harness/echo-bot';
 import { IMI_INTEGRATION, reliabilityConfig } from './harness/gateway-config';
-import { GatewayProcess, killAllGateways, writeConfig } from './harness/gateway-process';
+import { GatewayProcess, writeConfig } from './harness/gateway-process';
 import { ApiLoad, ImiLoad, formatStatuses } from './harness/load';
 import { formatTally, report, sumTallies, tally, stopAndScanForSecrets } from './harness/report';
 import { SECRETS } from './harness/secrets';
 import { waitUntil } from './harness/wait';
+import { startBackends, stopBackends } from './harness/backends';
 
 // Issue 7: Redis restarted under load, AOF on. Redis is SIGKILLed (a crash, not a clean
 // shutdown) while IMIconnect and API-channel traffic flows through an api and a worker process,
@@ -39,16 +40,11 @@ describe('Redis restarted under load (AOF)', () => {
   beforeAll(async () => {
     redisPort = await freePort();
     redisDir = mkdtempSync(join(tmpdir(), 'botgate-rel-aof-'));
-    redis = await startRedisServer({ appendOnly: true, port: redisPort, dir: redisDir });
-    bot = await EchoBot.start();
-    inbound = await startImiconnectInboundServer();
+    ({ redis, bot, inbound } = await startBackends({ redis: { appendOnly: true, port: redisPort, dir: redisDir } }));
   });
 
   afterAll(async () => {
-    await killAllGateways();
-    await inbound?.close();
-    await bot?.close();
-    await redis?.stop();
+    await stopBackends({ redis, bot, inbound });
     rmSync(redisDir, { recursive: true, force: true });
   });
 

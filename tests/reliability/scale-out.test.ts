@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
-import { startRedisServer, freePort, type RedisServerHandle } from '../../packages/testkit/src/redis-server';
-import { startImiconnectInboundServer, type ImiconnectInboundServer } from '../../packages/testkit/src/imiconnect';
+import { freePort, type RedisServerHandle } from '../../packages/testkit/src/redis-server';
+import type { ImiconnectInboundServer } from '../../packages/testkit/src/imiconnect';
 import { IadvizeSimulator } from '../../packages/testkit/src/iadvize';
 import { EchoBot } from './harness/echo-bot';
 import { BOT_ID, reliabilityConfig } from './harness/gateway-config';
@@ -9,6 +9,7 @@ import { ApiLoad, IadvizeLoad, ImiLoad, formatStatuses } from './harness/load';
 import { formatTally, report, sumTallies, tally, stopAndScanForSecrets } from './harness/report';
 import { SECRETS } from './harness/secrets';
 import { waitUntil } from './harness/wait';
+import { startBackends, stopBackends } from './harness/backends';
 
 // Issue 6 "Scale-out" and issue 7 "SIGKILL a worker mid-load": one api process and two worker
 // processes on one Redis, mixed vendor load (IMIconnect webhook events, iAdvize messages, the
@@ -40,17 +41,13 @@ describe('scale-out: api + 2 workers, a worker SIGKILLed mid-load', () => {
   const gateways: GatewayProcess[] = [];
 
   beforeAll(async () => {
-    redis = await startRedisServer();
-    bot = await EchoBot.start();
-    inbound = await startImiconnectInboundServer();
+    ({ redis, bot, inbound } = await startBackends());
   });
 
   afterAll(async () => {
     await killAllGateways();
     await simulator?.stop();
-    await inbound?.close();
-    await bot?.close();
-    await redis?.stop();
+    await stopBackends({ redis, bot, inbound });
   });
 
   it('delivers every acknowledged message once, in order, and loses nothing to the SIGKILL', async () => {

@@ -1,12 +1,13 @@
-import { startRedisServer, type RedisServerHandle } from '../../packages/testkit/src/redis-server';
+import type { RedisServerHandle } from '../../packages/testkit/src/redis-server';
 import { startImiconnectInboundServer, type ImiconnectInboundServer } from '../../packages/testkit/src/imiconnect';
 import { botgateCli } from './harness/cli';
 import { EchoBot } from './harness/echo-bot';
 import { IMI_INTEGRATION, reliabilityConfig } from './harness/gateway-config';
-import { GatewayProcess, killAllGateways, writeConfig, type LogLine } from './harness/gateway-process';
+import { GatewayProcess, writeConfig, type LogLine } from './harness/gateway-process';
 import { ImiLoad } from './harness/load';
 import { formatTally, report, tally, stopAndScanForSecrets } from './harness/report';
 import { waitUntil } from './harness/wait';
+import { startBackends, stopBackends } from './harness/backends';
 
 // Issue 7: a vendor endpoint down for a while (time-compressed through config: breaker cooldown
 // and retry delays in milliseconds instead of seconds and minutes). The IMIconnect inbound URL
@@ -28,14 +29,11 @@ describe('vendor endpoint down', () => {
   const gateways: GatewayProcess[] = [];
 
   beforeAll(async () => {
-    redis = await startRedisServer();
-    bot = await EchoBot.start();
+    ({ redis, bot } = await startBackends({ inbound: false }));
   });
 
   afterAll(async () => {
-    await killAllGateways();
-    await bot?.close();
-    await redis?.stop();
+    await stopBackends({ redis, bot });
   });
 
   /** A gateway (role all) delivering to `inbound` with this breaker and IMIconnect retry budget, and its config file. */

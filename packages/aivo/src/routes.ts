@@ -1,5 +1,5 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { BotgateError, NotFoundError, ValidationError, assertValid, compileSchema } from '@botgate/core';
+import { NotFoundError, ValidationError, WEBHOOK_RETRY_LATER, assertValid, compileSchema, webhookRefusal } from '@botgate/core';
 import type { ResolvedAivoDesk } from './config';
 import { ingestAivoEvent, type AivoIngestDeps, type AivoIngestOutcome } from './ingest';
 import type { Static } from '@sinclair/typebox';
@@ -69,17 +69,13 @@ export function createAivoRouter(desks: ReadonlyMap<string, AivoRoutedDesk>, dep
   // Errors as JSON; never the body or its headers (they carry the secret).
   router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    if (error instanceof BotgateError && error.status < 500) {
-      res.status(error.status).json(error.toJSON());
-      return;
-    }
-    const status = (error as { status?: unknown })?.status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).json({ error: 'invalid_request', message: (error as Error).message });
+    const refusal = webhookRefusal(error, { ownServerErrors: false });
+    if (refusal) {
+      res.status(refusal.status).json(refusal.body);
       return;
     }
     deps.logger?.error('aivo webhook failed', { desk: String(req.params.deskId ?? ''), error: error instanceof Error ? error.message : String(error) });
-    res.status(503).json({ error: 'unavailable', message: 'could not accept the event, retry later' });
+    res.status(503).json(WEBHOOK_RETRY_LATER);
   });
 
   return router;

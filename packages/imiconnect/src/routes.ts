@@ -1,8 +1,9 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import {
-  BotgateError,
   NotFoundError,
   ValidationError,
+  WEBHOOK_RETRY_LATER,
+  webhookRefusal,
   type Clock,
   type InboundEvent,
   type Ingress,
@@ -174,19 +175,14 @@ export function createImiconnectRouter(
   // Errors as JSON {error, message, details?}; never the request's token or body.
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    if (error instanceof BotgateError) {
-      res.status(error.status).json(error.toJSON());
-      return;
-    }
-    const status = (error as { status?: unknown })?.status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      // body-parser: too large (413), bad encoding...
-      res.status(status).json({ error: 'invalid_request', message: (error as Error).message });
+    const refusal = webhookRefusal(error, { ownServerErrors: true });
+    if (refusal) {
+      res.status(refusal.status).json(refusal.body);
       return;
     }
     deps.logger?.error('imiconnect webhook failed', { error: error instanceof Error ? error.message : String(error) });
     // 503: IMIconnect retries, and nothing was acknowledged, so nothing is lost.
-    res.status(503).json({ error: 'unavailable', message: 'could not accept the event, retry later' });
+    res.status(503).json(WEBHOOK_RETRY_LATER);
   });
 
   return router;

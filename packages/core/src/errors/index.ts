@@ -5,3 +5,4 @@ export * from './auth-error';
 export * from './delivery-errors';
 export * from './unavailable-error';
 export * from './config-error';
+export * from './webhook-refusal';

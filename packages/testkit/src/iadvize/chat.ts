@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline';
+import { chatLines } from '../chat-lines';
 import type { Readable, Writable } from 'node:stream';
 import type { TranscriptEntry } from './conversation';
 import type { SimDistributionRule, SimPayload, SimQuickReply } from './protocol';
@@ -55,12 +55,8 @@ export async function runIadvizeChat(options: IadvizeChatOptions): Promise<void>
   });
   print(HELP);
 
-  const lines = createInterface({ input: options.input ?? process.stdin, terminal: false });
   try {
-    for await (const raw of lines) {
-      const line = raw.trim();
-      if (!line) continue;
-      if (line === '/quit') break;
+    for await (const line of chatLines(options.input)) {
       const transfer = /^\/transfer (success|failure)$/.exec(line);
       if (transfer) {
         simulator.transferOutcome = () => transfer[1] as 'success' | 'failure';
@@ -74,7 +70,6 @@ export async function runIadvizeChat(options: IadvizeChatOptions): Promise<void>
       await conversation.say(line);
     }
   } finally {
-    lines.close();
     await conversation.idle();
     await simulator.stop();
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
+import { chatLines } from '../chat-lines';
 import { fbPostback, incomingMessage, messageDelivery } from './events';
 import { startImiconnectInboundServer, type ReceivedPost } from './inbound-server';
 import { ImiconnectPlatformSimulator, type TokenPlacement } from './platform';
@@ -79,12 +79,8 @@ export async function runImiconnectChat(options: ImiconnectChatOptions): Promise
     else if (options.verificationToken && last && !last.tokenEchoed) say('[warning: the webhook answer did not carry the verification token]');
   };
 
-  const lines = createInterface({ input: options.input ?? process.stdin, terminal: false });
   try {
-    for await (const raw of lines) {
-      const line = raw.trim();
-      if (!line) continue;
-      if (line === '/quit') break;
+    for await (const line of chatLines(options.input)) {
       if (line === '/help') say(HELP);
       else if (line === '/new') {
         conversationId = `sim-${randomUUID().slice(0, 8)}`;
@@ -100,7 +96,6 @@ export async function runImiconnectChat(options: ImiconnectChatOptions): Promise
     }
   } finally {
     unsubscribe();
-    lines.close();
     await inbound.close();
   }
 }

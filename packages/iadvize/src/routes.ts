@@ -29,7 +29,7 @@ export function createIadvizeRouter(ctx: IadvizeRouteContext): Router {
   router.get('/external-bots', (_req, res) => listExternalBots(ctx, res));
   router.put('/bots/:idOperator', (req, res) => putBot(ctx, req, res));
   router.get('/bots/:idOperator', (req, res) => getBot(ctx, req, res));
-  router.get('/availability-strategies', (req, res) => availability(ctx, req, res));
+  router.get('/availability-strategies', availabilityRoute(ctx));
   router.get('/bots/:idOperator/conversation-first-messages', (req, res) => firstMessages(ctx, req, res));
   router.post('/conversations', startConversationHandler(ctx));
   router.post('/conversations/:idConversation/messages', postMessageHandler(ctx));
@@ -109,28 +109,28 @@ async function getBot(ctx: IadvizeRouteContext, req: Request, res: Response): Pr
 }
 
 /**
- * The availability answer of each configured strategy, checked against its schema and serialised
- * once: the strategies come from the configuration, and this route is polled every second per bot.
+ * GET /availability-strategies, polled every second per operator: memory only, no I/O. The answer
+ * of each configured strategy is checked against its schema and serialised once (per router: the
+ * strategies come from this connector's configuration).
  */
-const availabilityAnswers = new WeakMap<object, string>();
-
-function availabilityAnswer(strategy: object): string {
-  let answer = availabilityAnswers.get(strategy);
-  if (answer === undefined) {
-    assertValidAnswer(AvailabilityStrategyList, [strategy]);
-    answer = JSON.stringify([strategy]);
-    availabilityAnswers.set(strategy, answer);
-  }
-  return answer;
-}
-
-/** Polled every second per operator: memory only, no I/O. */
-function availability(ctx: IadvizeRouteContext, req: Request, res: Response): void {
-  const idOperator = identifier('idOperator', req.query.idOperator, false);
-  const link = idOperator ? ctx.operators.cached(idOperator) : undefined;
-  const botId = link?.idBot ?? ctx.defaultBotId;
-  const strategy = (botId && ctx.availability[botId]) || ctx.defaultAvailability;
-  res.status(200).type('application/json').send(availabilityAnswer(strategy));
+function availabilityRoute(ctx: IadvizeRouteContext): (req: Request, res: Response) => void {
+  const answers = new WeakMap<object, string>();
+  const answerOf = (strategy: object): string => {
+    let answer = answers.get(strategy);
+    if (answer === undefined) {
+      assertValidAnswer(AvailabilityStrategyList, [strategy]);
+      answer = JSON.stringify([strategy]);
+      answers.set(strategy, answer);
+    }
+    return answer;
+  };
+  return (req, res) => {
+    const idOperator = identifier('idOperator', req.query.idOperator, false);
+    const link = idOperator ? ctx.operators.cached(idOperator) : undefined;
+    const botId = link?.idBot ?? ctx.defaultBotId;
+    const strategy = (botId && ctx.availability[botId]) || ctx.defaultAvailability;
+    res.status(200).type('application/json').send(answerOf(strategy));
+  };
 }
 
 async function firstMessages(ctx: IadvizeRouteContext, req: Request, res: Response): Promise<void> {

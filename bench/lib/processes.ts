@@ -104,9 +104,9 @@ async function spawnServer(script: string[], port: number, options: SpawnOptions
 }
 
 /** The bare express 5 JSON baseline (bench/servers/bare-express.ts). */
-export async function startBareExpress(): Promise<ServerProcess> {
+export async function startBareExpress(nodeFlags: string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  return spawnServer(['bench/servers/bare-express.ts'], port, { readyPath: '/json' });
+  return spawnServer(['bench/servers/bare-express.ts'], port, { readyPath: '/json', nodeFlags });
 }
 
 /**
@@ -115,7 +115,7 @@ export async function startBareExpress(): Promise<ServerProcess> {
  */
 export async function startGateway(
   config: Record<string, unknown>,
-  options: { redisUrl: string; nodeFlags?: string[]; logLevel?: string; role?: 'api' | 'worker' | 'all' },
+  options: { redisUrl: string; nodeFlags?: string[]; logLevel?: string; role?: 'api' | 'worker' | 'all'; env?: Record<string, string> },
 ): Promise<ServerProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'botgate-bench-'));
@@ -126,7 +126,7 @@ export async function startGateway(
     ...(compiledGateway ? { loaderFlags: [] } : {}),
     readyPath: '/readyz',
     nodeFlags: [...GATEWAY_NODE_FLAGS, ...(options.nodeFlags ?? [])],
-    env: { REDIS_URL: options.redisUrl, LOG_LEVEL: options.logLevel ?? 'info' },
+    env: { ...options.env, REDIS_URL: options.redisUrl, LOG_LEVEL: options.logLevel ?? 'info' },
   });
 }
 

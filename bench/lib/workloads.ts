@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { startImiconnectInboundServer } from '../../packages/testkit/src/imiconnect';
+import { IADVIZE_GATEWAY_CONFIG, IADVIZE_QUERY, availabilityRequests, linkOperator, messageRequests } from '../iadvize';
+import { IMICONNECT_WEBHOOK_PATH, imiconnectGatewayConfig, webhookRequests } from '../imiconnect';
+import type { LoadRequest } from './load';
+import { startBareExpress, startGateway, type ServerProcess } from './processes';
+
+// The loads of the benchmark suites as single workloads, for the diagnosis tools
+// (cpu-per-request, paired): one server, the requests it is loaded with, and how to stop it.
+
+export const WORKLOADS = ['iadvize-message', 'iadvize-availability', 'imiconnect-ack', 'bare-express'] as const;
+export type Workload = (typeof WORKLOADS)[number];
+
+export function isWorkload(name: string | undefined): name is Workload {
+  return WORKLOADS.includes(name as Workload);
+}
+
+/** CPU seconds (utime + stime, fields 14 and 15 of /proc/<pid>/stat) a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export interface WorkloadServer {
+  server: ServerProcess;
+  load: LoadRequest;
+  stop(): Promise<void>;
+}
+
+export async function startWorkload(
+  workload: Workload,
+  redisUrl: string,
+  options: { nodeFlags?: string[]; env?: Record<string, string> } = {},
+): Promise<WorkloadServer> {
+  const run = randomUUID().slice(0, 8);
+  const nodeFlags = options.nodeFlags ?? [];
+  if (workload === 'bare-express') {
+    const server = await startBareExpress(nodeFlags);
+    return { server, load: messageRequests(run, () => '/json'), stop: () => server.stop() };
+  }
+  const gatewayOptions = { redisUrl, nodeFlags, ...(options.env ? { env: options.env } : {}) };
+  if (workload === 'imiconnect-ack') {
+    const inbound = await startImiconnectInboundServer();
+    const server = await startGateway(imiconnectGatewayConfig(inbound.url), gatewayOptions);
+    return { server, load: webhookRequests(run, IMICONNECT_WEBHOOK_PATH), stop: async () => (await server.stop(), await inbound.close()) };
+  }
+  const server = await startGateway(IADVIZE_GATEWAY_CONFIG, gatewayOptions);
+  await linkOperator(server.url);
+  const load =
+    workload === 'iadvize-message'
+      ? messageRequests(run, (conversation) => `/iadvize/conversations/${conversation}/messages?${IADVIZE_QUERY}`)
+      : availabilityRequests('/iadvize/availability-strategies');
+  return { server, load, stop: () => server.stop() };
+}

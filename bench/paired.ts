@@ -1,0 +1,82 @@
+import { startRedisServer } from '@botgate/testkit';
+import { runLoad } from './lib/load';
+import { useCompiledGateway } from './lib/processes';
+import { runMain } from './lib/main';
+import { WORKLOADS, cpuSeconds, isWorkload, startWorkload, type WorkloadServer } from './lib/workloads';
+
+// A/B of one switch, side by side: two servers of the same workload (each with its own Redis),
+// A and B differing only in environment variables, loaded at the same time for a few rounds.
+// Both see the same machine in the same second, so the ratio of their CPU per answer holds still
+// on a machine whose own speed moves by 2x from one minute to the next (where two runs one after
+// the other disagree by more than most changes are worth).
+//
+// usage: node --conditions=botgate-src --import tsx bench/paired.ts <workload> [seconds] [rounds] [--src] --a K=V[,K=V] --b K=V[,K=V]
+//   e.g. bench/paired.ts iadvize-message 5 5 --a BOTGATE_X=0 --b BOTGATE_X=1
+
+function envArg(flag: string): Record<string, string> {
+  const index = process.argv.indexOf(flag);
+  const spec = index >= 0 ? (process.argv[index + 1] ?? '') : '';
+  const env: Record<string, string> = {};
+  for (const pair of spec.split(',').filter((p) => p.includes('='))) {
+    const [key, ...value] = pair.split('=');
+    env[key as string] = value.join('=');
+  }
+  return env;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+async function main(): Promise<number> {
+  const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--a' && all[i - 1] !== '--b');
+  const [workload, secondsArg, roundsArg] = positional;
+  if (!isWorkload(workload)) {
+    process.stderr.write(`usage: paired <${WORKLOADS.join(' | ')}> [seconds] [rounds] [--src] --a K=V[,K=V] --b K=V[,K=V]\n`);
+    return 2;
+  }
+  useCompiledGateway(!process.argv.includes('--src'));
+  const seconds = Number(secondsArg ?? 5);
+  const rounds = Number(roundsArg ?? 5);
+  const sides = { a: envArg('--a'), b: envArg('--b') };
+  const redises = [await startRedisServer(), await startRedisServer()];
+  const servers: WorkloadServer[] = [];
+  try {
+    servers.push(await startWorkload(workload, redises[0]!.url, { env: sides.a }));
+    servers.push(await startWorkload(workload, redises[1]!.url, { env: sides.b }));
+    const settings = { connections: 50, durationSec: 3, maxRequests: 1_000_000 };
+    await Promise.all(servers.map((s) => runLoad(s.server.url, s.load, settings)));
+    const ratios: number[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      // Alternate which side starts first, so neither always gets the first connections.
+      const order = round % 2 ? [0, 1] : [1, 0];
+      const before = servers.map((s, i) => ({ server: cpuSeconds(s.server.pid), redis: cpuSeconds(redises[i]!.pid) }));
+      const results = new Array(2);
+      await Promise.all(order.map(async (i) => (results[i] = await runLoad(servers[i]!.server.url, servers[i]!.load, { ...settings, durationSec: seconds }))));
+      const perAnswer = servers.map((s, i) => {
+        const ok = Math.max(1, results[i].ok as number);
+        return {
+          server: ((cpuSeconds(s.server.pid) - before[i]!.server) / ok) * 1e6,
+          redis: ((cpuSeconds(redises[i]!.pid) - before[i]!.redis) / ok) * 1e6,
+          rps: results[i].rps as number,
+          non2xx: results[i].non2xx as number,
+        };
+      });
+      const [a, b] = perAnswer as [(typeof perAnswer)[0], (typeof perAnswer)[0]];
+      ratios.push(b.server / a.server);
+      process.stdout.write(
+        `round ${round}: A server ${Math.round(a.server)} µs, redis ${Math.round(a.redis)} µs, ${Math.round(a.rps)} req/s, non-2xx ${a.non2xx} | ` +
+          `B server ${Math.round(b.server)} µs, redis ${Math.round(b.redis)} µs, ${Math.round(b.rps)} req/s, non-2xx ${b.non2xx} | B/A server ${(b.server / a.server).toFixed(3)}\n`,
+      );
+    }
+    process.stdout.write(`${workload}: B/A gateway CPU per answer, median of ${rounds} rounds: ${median(ratios).toFixed(3)} (A ${JSON.stringify(sides.a)}, B ${JSON.stringify(sides.b)})\n`);
+    return 0;
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    await Promise.all(redises.map((r) => r.stop()));
+  }
+}
+
+runMain('paired', main);

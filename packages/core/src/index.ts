@@ -5,7 +5,7 @@ export * from './validation';
 export * from './degrade';
 export * from './router/ingress';
 export * from './router/router';
-export { finishTurn, openAndAppend } from './router/open-and-append';
+export { commitPerformed, finishTurn, openAndAppend } from './router/open-and-append';
 export { SYNC_ANSWER_SUFFIX } from './router/turn-effects';
 export * from './router/policy';
 export * from './router/handoff';

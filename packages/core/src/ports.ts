@@ -330,6 +330,17 @@ export interface OpenAndAppendResult<T> {
   claim?: LaneClaim<T>;
 }
 
+/**
+ * The last writes of an event handled inline: its timeline lines, and, for a turn whose only
+ * effect was the synchronous answer (already handed over), the conversation's new state, which
+ * then needs no write of its own before the effects (there are none left to replay).
+ */
+export interface TurnPerformed {
+  conversationId: string;
+  timeline: TimelineEntry[];
+  save?: { mutate: (current: Conversation) => Conversation | null; lastRead: Conversation };
+}
+
 export interface StorageDriver {
   readonly kind: 'redis' | 'memory';
   conversations: ConversationStore;
@@ -345,11 +356,14 @@ export interface StorageDriver {
    */
   openAndAppend?<T>(ref: ChannelRef, init: () => Conversation, item: { id: string; data: T }, options: { claim: boolean }): Promise<OpenAndAppendResult<T>>;
   /**
-   * Optional: `conversations.effectsPerformed(conversationId, timeline)` then
-   * `claim.finish({ kind: 'done' })`, as one step (one round trip on Redis instead of two): the
-   * end of every event handled inline. Without it the router makes the two calls in that order.
+   * Optional: `conversations.update(conversationId, save.mutate, save.lastRead)` when `save` is
+   * given, `conversations.effectsPerformed(conversationId, timeline)`, then
+   * `claim.finish({ kind: 'done' })`, as one step (one round trip on Redis instead of two or
+   * three): the end of every event handled inline. Without it the router makes the calls in
+   * that order. A save whose compare-and-set loses (another write since `lastRead`) is redone
+   * as `update` does, before the rest.
    */
-  finishTurn?(claim: LaneClaim<unknown>, performed: { conversationId: string; timeline: TimelineEntry[] }, options?: FinishOptions): Promise<LaneClaim<unknown> | undefined>;
+  finishTurn?(claim: LaneClaim<unknown>, performed: TurnPerformed, options?: FinishOptions): Promise<LaneClaim<unknown> | undefined>;
   /** True while the backing store answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

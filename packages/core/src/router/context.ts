@@ -13,6 +13,7 @@ import type {
   Logger,
   Metrics,
   StorageDriver,
+  TurnPerformed,
   TurnRendezvous,
 } from '../ports';
 import { degrade } from '../degrade';
@@ -43,9 +44,10 @@ export interface RouterContext {
   turns?: Pick<TurnRendezvous, 'offer'>;
   /**
    * Set for an event handled inline under its lane claim: the end of its effects (the
-   * effectsPerformed write) is left here, to go out with the claim's finish in one step.
+   * effectsPerformed write, and the state's save when the answer was its only effect) is left
+   * here, to go out with the claim's finish in one step.
    */
-  endOfTurn?: { performed?: { conversationId: string; timeline: TimelineEntry[] } };
+  endOfTurn?: { performed?: TurnPerformed };
 }
 
 const NO_CAPABILITIES: ChannelCapabilities = { contentTypes: ['text'], maxTextLength: 1024, markdown: false };

@@ -1,6 +1,6 @@
-import type { Conversation, TimelineEntry } from '../model/conversation';
+import type { Conversation } from '../model/conversation';
 import type { ChannelRef } from '../model/event';
-import type { AppendResult, FinishOptions, LaneClaim, OpenAndAppendResult, StorageDriver } from '../ports';
+import type { AppendResult, FinishOptions, LaneClaim, OpenAndAppendResult, StorageDriver, TurnPerformed } from '../ports';
 
 /**
  * `StorageDriver.openAndAppend` when the driver has it (one step), else the same result from
@@ -25,15 +25,21 @@ export async function openAndAppend<T>(
 
 /**
  * The end of an event handled inline under its claim: `StorageDriver.finishTurn` when the driver
- * has it (one step), else effectsPerformed then the claim's finish, in that order.
+ * has it (one step), else commitPerformed then the claim's finish, in that order.
  */
 export async function finishTurn(
   storage: StorageDriver,
   claim: LaneClaim<unknown>,
-  performed: { conversationId: string; timeline: TimelineEntry[] },
+  performed: TurnPerformed,
   options?: FinishOptions,
 ): Promise<LaneClaim<unknown> | undefined> {
   if (storage.finishTurn) return storage.finishTurn(claim, performed, options);
-  await storage.conversations.effectsPerformed(performed.conversationId, performed.timeline);
+  await commitPerformed(storage, performed);
   return claim.finish({ kind: 'done' }, options);
+}
+
+/** The writes of `performed` without the claim's finish: the state (when deferred), then the timeline. */
+export async function commitPerformed(storage: Pick<StorageDriver, 'conversations'>, performed: TurnPerformed): Promise<void> {
+  if (performed.save) await storage.conversations.update(performed.conversationId, performed.save.mutate, performed.save.lastRead);
+  await storage.conversations.effectsPerformed(performed.conversationId, performed.timeline);
 }

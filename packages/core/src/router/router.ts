@@ -23,7 +23,7 @@ import { CircuitBreakers, type BreakerSnapshot } from './circuit-breaker';
 import type { InboxItem, RouterContext } from './context';
 import { handleInboxItem } from './conversation-worker';
 import { handleOutboxItem } from './delivery-worker';
-import { finishTurn, openAndAppend } from './open-and-append';
+import { commitPerformed, finishTurn, openAndAppend } from './open-and-append';
 import type { IngestOptions, IngestResult, Ingress, SyncIngestResult } from './ingress';
 import { DEFAULT_ROUTER_POLICY, type RouterPolicy } from './policy';
 
@@ -237,7 +237,7 @@ export function createRouter(deps: RouterDeps): Router {
     const goOn = { continue: workersRunning };
     const { performed } = endOfTurn;
     if (performed && outcome.kind === 'done') return { result: 'handled', next: await finishTurn(deps.storage, claim, performed, goOn) };
-    if (performed) await deps.storage.conversations.effectsPerformed(performed.conversationId, performed.timeline);
+    if (performed) await commitPerformed(deps.storage, performed);
     return { result: 'handled', next: await claim.finish(outcome, outcome.kind === 'done' ? goOn : undefined) };
   }
 

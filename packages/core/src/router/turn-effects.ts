@@ -89,7 +89,7 @@ export async function applyOutcome(ctx: RouterContext, before: Conversation, out
     ...(handoffTimer ? { handoffTimer } : {}),
     notes: outcome.notes.map((summary) => ({ kind: next.state !== before.state ? 'state' : 'note', summary })),
   };
-  const saved = await ctx.storage.conversations.update(next.id, (current) => ({
+  const merged = (current: Conversation): Conversation => ({
     ...next,
     revision: current.revision,
     channelData: { ...current.channelData, ...next.channelData },
@@ -98,9 +98,42 @@ export async function applyOutcome(ctx: RouterContext, before: Conversation, out
       ? { ...current.handoff, ...next.handoff, deskRef: current.handoff.deskRef ?? next.handoff.deskRef, deskData: current.handoff.deskData ?? next.handoff.deskData }
       : next.handoff,
     lastHandledEventId: itemId,
-    pendingEffects: effects,
-  }), before);
+  });
+  if (ctx.endOfTurn && sync && deskDeliveries.length === 0 && !stateChanged) {
+    // The synchronous answer is the turn's only effect: nothing to replay once it is handed
+    // over, so the state is saved with the end of the turn (one write instead of two). A crash
+    // before that write replays the event from the old state: the bot is asked again and its
+    // answer, with no request left to take it, goes out as a delivery; the same as a replay of
+    // saved effects, whose offer finds no request either.
+    if (await offerSyncAnswer(ctx, next, itemId, outcome.channelActions, timeline)) {
+      appendNotes(timeline, effects.notes, ctx.clock.now());
+      ctx.endOfTurn.performed = { conversationId: next.id, timeline, save: { mutate: merged, lastRead: before } };
+      return;
+    }
+    // The request gave up waiting: the actions become deliveries, saved with the state as usual.
+    effects.sync = false;
+  }
+  const saved = await ctx.storage.conversations.update(next.id, (current) => ({ ...merged(current), pendingEffects: effects }), before);
   await performEffects(ctx, saved, effects, timeline);
+}
+
+/**
+ * Offers the actions to the request waiting for this event (in-process when handled inline, else
+ * through the rendezvous); when it took them, their timeline lines say they went out in it.
+ */
+async function offerSyncAnswer(ctx: RouterContext, conversation: Conversation, itemId: string, actions: Action[], timeline: TimelineEntry[]): Promise<boolean> {
+  const offered = await (ctx.turns ?? ctx.storage.rendezvous).offer(itemId, degradeActions(actions, capabilitiesFor(ctx, conversation, 'sync')));
+  if (!offered) return false;
+  const at = new Date(ctx.clock.now()).toISOString();
+  for (const action of actions) {
+    timeline.push({ ...timelineEntry(at, 'outbound', `${summarize(action)}${SYNC_ANSWER_SUFFIX}`, timelineData(action)), status: 'sent' });
+  }
+  return true;
+}
+
+function appendNotes(timeline: TimelineEntry[], notes: Effects['notes'], now: number): void {
+  const at = new Date(now).toISOString();
+  for (const note of notes) timeline.push({ at, ...note });
 }
 
 /**
@@ -109,23 +142,18 @@ export async function applyOutcome(ctx: RouterContext, before: Conversation, out
  * replay re-performs the effects, whose ids dedupe the deliveries), never a delivery.
  */
 export async function performEffects(ctx: RouterContext, conversation: Conversation, effects: Effects, timeline: TimelineEntry[]): Promise<void> {
-  const at = new Date(ctx.clock.now()).toISOString();
   const claims: Array<LaneClaim<Delivery>> = [];
   if (effects.cancelTimers) await ctx.storage.queue.cancelScheduledFor(conversation.id);
   if (effects.handoffTimer) await ctx.storage.queue.schedule(effects.handoffTimer);
 
   // Visitor actions first (a goodbye before the desk closes), then desk operations, in the same lane.
-  const offered = effects.sync && (await (ctx.turns ?? ctx.storage.rendezvous).offer(effects.itemId, degradeActions(effects.channelActions, capabilitiesFor(ctx, conversation, 'sync'))));
-  if (offered) {
-    for (const action of effects.channelActions) {
-      timeline.push({ ...timelineEntry(at, 'outbound', `${summarize(action)}${SYNC_ANSWER_SUFFIX}`, timelineData(action)), status: 'sent' });
-    }
-  } else if (effects.channelActions.length > 0) {
+  const offered = effects.sync && (await offerSyncAnswer(ctx, conversation, effects.itemId, effects.channelActions, timeline));
+  if (!offered && effects.channelActions.length > 0) {
     // Claimable only when it is the event's one delivery (no desk operation behind it).
     await enqueueChannelActions(ctx, conversation, effects.channelActions, effects.itemId, timeline, effects.deskDeliveries.length === 0 ? claims : undefined);
   }
   await enqueueDeliveries(ctx, conversation, effects.deskDeliveries, timeline);
-  for (const note of effects.notes) timeline.push({ at, ...note });
+  appendNotes(timeline, effects.notes, ctx.clock.now());
   // One write: the effects are all performed (queued, scheduled or offered) by now, so a replay
   // has nothing left to redo. Inline, it goes out with the claim's finish (storage.finishTurn):
   // deliveries made before it are safe, a replay finds their ids already in the outbox lane.

@@ -118,6 +118,47 @@ export function describeOpenAndAppendContract(name: string, makeDriver: DriverFa
       await eventually(async () => (await driver.queue.counts()).lanesWaiting.inbox === 0);
     });
 
+    it('finishTurn with a save writes the state with the timeline and pops the item; the lane moves on', async () => {
+      const { handled, first: next } = await drainWorkers(driver);
+      const ref = channelRef();
+      const claimed = await openAndAppend(driver, ref, () => newConversation(ref), { id: 'e1', data: 1 }, { claim: true });
+      if (!claimed.claim) throw new Error('expected a claim');
+      const read = claimed.conversation;
+      expect((await openAndAppend(driver, ref, () => newConversation(ref), { id: 'e2', data: 2 }, { claim: true })).claim).toBeUndefined();
+      const at = new Date().toISOString();
+      await finishTurn(driver, claimed.claim, {
+        conversationId: read.id,
+        timeline: [{ at, kind: 'inbound', summary: 'one' }],
+        save: { mutate: (c) => ({ ...c, turn: c.turn + 1, lastHandledEventId: 'e1' }), lastRead: read },
+      });
+      await next;
+      expect(handled).toEqual(['e2']);
+      const saved = await driver.conversations.get(read.id);
+      expect(saved).toMatchObject({ turn: read.turn + 1, lastHandledEventId: 'e1', revision: read.revision + 1 });
+      expect(saved?.pendingEffects).toBeUndefined();
+      expect((await driver.conversations.timeline(read.id)).map((e) => e.summary)).toEqual(['one']);
+    });
+
+    it('finishTurn with a save that lost its compare-and-set applies the change to the fresh record, then finishes', async () => {
+      await drainWorkers(driver);
+      const ref = channelRef();
+      const claimed = await openAndAppend(driver, ref, () => newConversation(ref), { id: 'e1', data: 1 }, { claim: true });
+      if (!claimed.claim) throw new Error('expected a claim');
+      const read = claimed.conversation;
+      // Written since the turn read it (as a delivery recording its desk reference would).
+      await driver.conversations.update(read.id, (c) => ({ ...c, variables: { deskRef: 'd-1' } }));
+      const at = new Date().toISOString();
+      await finishTurn(driver, claimed.claim, {
+        conversationId: read.id,
+        timeline: [{ at, kind: 'inbound', summary: 'one' }],
+        save: { mutate: (c) => ({ ...c, turn: c.turn + 1, lastHandledEventId: 'e1' }), lastRead: read },
+      });
+      const saved = await driver.conversations.get(read.id);
+      expect(saved).toMatchObject({ turn: read.turn + 1, lastHandledEventId: 'e1', variables: { deskRef: 'd-1' }, revision: read.revision + 2 });
+      expect((await driver.conversations.timeline(read.id)).map((e) => e.summary)).toEqual(['one']);
+      await eventually(async () => (await driver.queue.counts()).lanesWaiting.inbox === 0);
+    });
+
     it('effectsPerformed forgets the pending effects and appends the timeline lines in one call', async () => {
       const ref = channelRef();
       const { conversation } = await driver.conversations.open(ref, () => newConversation(ref));

@@ -1,4 +1,4 @@
-import { laneAppend } from './lane-scripts';
+import { finishClaim, laneAppend } from './lane-scripts';
 import { LuaScript } from './lua-script';
 
 /** What the open scripts answer when no conversation is open and none was given to create. */
@@ -69,20 +69,16 @@ return {created, record, appended, effects, conversationId}
 `);
 
 /**
- * Compare-and-set on revision.
- * KEYS: conversation, updated-at zset, channel index, timeline, timeline status, pending effects.
- * ARGV: expected revision, new json, ttl ms, score, id, detach ('1' when moving to closed),
- * pending effects json ('' leaves that key alone).
- * Returns 1 written, 0 revision conflict, -1 missing.
- * The pending effects go in the same script as the state they belong to (a worker dying right
- * after it must find both), but under a key of their own, deleted once they are performed: an
- * idle conversation then keeps none of them.
+ * Lua for a compare-and-set on revision (KEYS and ARGV as casUpdateConversationScript, without
+ * the pending effects): `onFail(code)` is what the script returns when nothing was written, with
+ * code -1 (missing) or 0 (revision conflict).
  */
-export const casUpdateConversationScript = new LuaScript(`
+function casSave(onFail: (code: number) => string): string {
+  return `
 local current = redis.call('GET', KEYS[1])
-if not current then return -1 end
+if not current then ${onFail(-1)} end
 local revision = cjson.decode(current)['revision']
-if tonumber(revision) ~= tonumber(ARGV[1]) then return 0 end
+if tonumber(revision) ~= tonumber(ARGV[1]) then ${onFail(0)} end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
 if redis.call('GET', KEYS[3]) == ARGV[5] then
@@ -94,8 +90,39 @@ if redis.call('GET', KEYS[3]) == ARGV[5] then
 end
 redis.call('PEXPIRE', KEYS[4], ARGV[3])
 redis.call('PEXPIRE', KEYS[5], ARGV[3])
+`;
+}
+
+/**
+ * Compare-and-set on revision.
+ * KEYS: conversation, updated-at zset, channel index, timeline, timeline status, pending effects.
+ * ARGV: expected revision, new json, ttl ms, score, id, detach ('1' when moving to closed),
+ * pending effects json ('' leaves that key alone).
+ * Returns 1 written, 0 revision conflict, -1 missing.
+ * The pending effects go in the same script as the state they belong to (a worker dying right
+ * after it must find both), but under a key of their own, deleted once they are performed: an
+ * idle conversation then keeps none of them.
+ */
+export const casUpdateConversationScript = new LuaScript(`${casSave((code) => `return ${code}`)}
 if ARGV[7] ~= '' then redis.call('SET', KEYS[6], ARGV[7], 'PX', ARGV[3]) end
 return 1
+`);
+
+/**
+ * The end of an inline turn whose only effect was its synchronous answer, in one script: the
+ * state saved (compare-and-set, as casUpdateConversationScript), the pending effects deleted and
+ * the timeline lines appended, the lane item popped and the lease released or kept (finishClaim).
+ * A lost compare-and-set changes nothing and returns {code} (-1 missing, 0 conflict).
+ * KEYS: conversation, updated-at zset, channel index, timeline, timeline status, pending effects,
+ * lane list, waiting counter, lease.
+ * ARGV: 1-6 as casUpdateConversationScript, 7 cap, 8 head json, 9 lease token, 10 lease ttl ms to
+ * go on ('' = release), entry json...
+ * Returns {1, popped, remaining, next head json or false} when written.
+ */
+export const commitTurnScript = new LuaScript(`${casSave((code) => `return {${code}}`)}
+${timelineAppend({ timelineKey: 'KEYS[4]', effectsKey: 'KEYS[6]', cap: 'ARGV[7]', ttlMs: 'ARGV[3]', firstEntry: 11 })}
+${finishClaim({ laneKey: 'KEYS[7]', waitingKey: 'KEYS[8]', leaseKey: 'KEYS[9]', headJson: 'ARGV[8]', leaseToken: 'ARGV[9]', continueTtlMs: 'ARGV[10]' })}
+return {1, popped, remaining, nextHead}
 `);
 
 /**

@@ -2,6 +2,7 @@ import type { DeadLetter, FinishOptions, LaneClaim, LaneItem, LaneName, LaneOutc
 import { KeyLease } from './key-lease';
 import { deadLetterLaneHeadScript, finishClaimScript, releaseLeaseScript, replaceLaneHeadScript } from './lane-scripts';
 import type { LuaScript } from './lua-script';
+import { commitTurnScript } from './conversation-scripts';
 import { finishTurnScript } from './turn-end-script';
 import type { RedisWorkQueueOptions } from './redis-work-queue';
 
@@ -89,18 +90,49 @@ export class LaneClaimHandle<T> implements LaneClaim<T> {
     );
   }
 
+  /**
+   * finishTurn with the conversation's compare-and-set save (saveParts: the casUpdateConversation
+   * script's keys and arguments) at its head, in the same script. A lost compare-and-set changes
+   * nothing, the claim included: `saved: false`, and the caller saves and finishes apart.
+   */
+  async commitTurn(
+    save: { keys: string[]; args: Array<string | number> },
+    performed: { keys: string[]; args: Array<string | number> },
+    options?: FinishOptions,
+  ): Promise<{ saved: false } | { saved: true; next: LaneClaim<T> | undefined }> {
+    if (this.finished) return { saved: true, next: undefined };
+    const { lane, key, raw, token, options: queue } = this.parts;
+    const { keys } = queue;
+    const [cap, , ...entries] = performed.args;
+    // On the worker connection, as popAndRelease (the answer is already out).
+    const reply = (await commitTurnScript.run(
+      queue.workerConnection(),
+      [...save.keys, keys.lane(lane, key), keys.laneWaiting(lane), keys.laneLease(lane, key)],
+      [...save.args.slice(0, 6), cap, raw, token, this.continueTtl(options), ...entries],
+    )) as [number, number?, number?, (string | null)?];
+    if (reply[0] !== 1) return { saved: false };
+    this.finished = true;
+    this.parts.lease.stopRenewing();
+    return { saved: true, next: await this.afterPop(reply.slice(1) as [number, number, string | null]) };
+  }
+
   /** The lease TTL to keep it with when the caller goes on with the lane, '' to release it. */
   private continueTtl(options?: FinishOptions): string | number {
     return options?.continue ? this.parts.options.leaseMs : '';
   }
 
   private async popAndRelease(script: LuaScript, scriptKeys: string[], args: Array<string | number>): Promise<LaneClaim<T> | undefined> {
-    const { lane, key, item, token, options } = this.parts;
+    const { options } = this.parts;
     // The work is done (a vendor may already have the message): the pop must not fail fast when
     // Redis blinks, or the drain workers would do it a second time. The worker connection queues
     // commands until Redis is back, as the drainer's own pop does.
     const reply = await script.run(options.workerConnection(), scriptKeys, args);
-    const [popped, remaining, nextHead] = reply as [number, number, string | null];
+    return this.afterPop(reply as [number, number, string | null]);
+  }
+
+  /** After a script that ended with finishClaim: the next claim when the lane goes on with us. */
+  private async afterPop([popped, remaining, nextHead]: [number, number, string | null]): Promise<LaneClaim<T> | undefined> {
+    const { lane, key, item, token, options } = this.parts;
     if (popped !== 1) options.logger.warn('lane head changed under its in-process claim', { lane, key, itemId: item.id });
     if (nextHead) {
       // Still ours: the next item, under the same lease, for the caller to handle in-process.

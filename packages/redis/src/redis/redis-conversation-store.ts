@@ -101,42 +101,52 @@ export class RedisConversationStore implements ConversationStore {
       // The caller's fresh read saves a round trip; the CAS on its revision keeps it safe.
       const current = attempt === 0 && lastRead?.id === id ? lastRead : await this.get(id);
       if (!current) throw new NotFoundError(`conversation ${id}`);
-      const mutated = mutate(current);
-      if (mutated === null) return current;
-      const now = new Date();
-      const next: Conversation = { ...mutated, id, channel: current.channel, revision: current.revision + 1, updatedAt: now.toISOString() };
-      const closing = next.state === 'closed' && current.state !== 'closed';
-      if (closing && !next.closedAt) next.closedAt = next.updatedAt;
-      // Stored apart (same script, own key): the record stays small and get() puts them back.
-      const { pendingEffects, ...record } = next;
-      const written = await this.guard.run(() =>
-        casUpdateConversationScript.run(
-          this.redis,
-          [
-            this.keys.conversation(id),
-            this.keys.conversationsByUpdate,
-            this.keys.channel(current.channel),
-            this.keys.timeline(id),
-            this.keys.timelineStatus(id),
-            this.keys.pendingEffects(id),
-          ],
-          [
-            current.revision,
-            toStored(record),
-            this.ttlMs,
-            now.getTime(),
-            id,
-            next.state === 'closed' ? '1' : '0',
-            pendingEffects === undefined ? '' : JSON.stringify(pendingEffects),
-          ],
-        ),
-      );
-      if (written === 1) return next;
+      const save = this.saveParts(current, mutate);
+      if (!save) return current;
+      const written = await this.guard.run(() => casUpdateConversationScript.run(this.redis, save.keys, save.args));
+      if (written === 1) return save.next;
       if (written === -1) throw new NotFoundError(`conversation ${id}`);
       // Conflict: someone wrote in between. A little jitter keeps hot writers from lock-stepping.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
     }
     throw new Error(`conversation ${id}: too many concurrent updates`);
+  }
+
+  /**
+   * KEYS and ARGV of the compare-and-set of `mutate(current)` against `current`'s revision
+   * (casUpdateConversationScript; scripts that begin with it: the end of an inline turn), and the
+   * record it writes; null when `mutate` changes nothing.
+   */
+  saveParts(current: Conversation, mutate: (current: Conversation) => Conversation | null): { keys: string[]; args: Array<string | number>; next: Conversation } | null {
+    const mutated = mutate(current);
+    if (mutated === null) return null;
+    const { id } = current;
+    const now = new Date();
+    const next: Conversation = { ...mutated, id, channel: current.channel, revision: current.revision + 1, updatedAt: now.toISOString() };
+    const closing = next.state === 'closed' && current.state !== 'closed';
+    if (closing && !next.closedAt) next.closedAt = next.updatedAt;
+    // Stored apart (same script, own key): the record stays small and get() puts them back.
+    const { pendingEffects, ...record } = next;
+    return {
+      next,
+      keys: [
+        this.keys.conversation(id),
+        this.keys.conversationsByUpdate,
+        this.keys.channel(current.channel),
+        this.keys.timeline(id),
+        this.keys.timelineStatus(id),
+        this.keys.pendingEffects(id),
+      ],
+      args: [
+        current.revision,
+        toStored(record),
+        this.ttlMs,
+        now.getTime(),
+        id,
+        next.state === 'closed' ? '1' : '0',
+        pendingEffects === undefined ? '' : JSON.stringify(pendingEffects),
+      ],
+    };
   }
 
   async list(filter: ConversationFilter): Promise<Conversation[]> {

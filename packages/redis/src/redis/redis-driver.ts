@@ -2,7 +2,7 @@ import Redis, { type RedisOptions } from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { Logger, StorageDriver } from '@botgate/core';
 import { DEFAULT_ERROR_BACKOFF_MS } from '../shared/lane-backoff';
-import { silentLogger } from '@botgate/core';
+import { commitPerformed, silentLogger } from '@botgate/core';
 import { LaneClaimHandle } from './lane-claim';
 import { redisOpenAndAppend } from './redis-open-and-append';
 import { RedisConversationStore } from './redis-conversation-store';
@@ -112,12 +112,20 @@ export function createRedisDriver(options: RedisDriverOptions): RedisStorageDriv
     queue,
     openAndAppend: redisOpenAndAppend({ producer, guard, keys, conversations, queue, seenTtlMs, leaseMs }),
     async finishTurn(claim, performed, finishOptions) {
-      // One script when the claim is ours and still held; else the two calls, in that order.
-      if (claim instanceof LaneClaimHandle && !claim.leaseLost) {
-        return claim.finishTurn(conversations.effectsPerformedParts(performed.conversationId, performed.timeline), finishOptions);
+      // One script when the claim is ours and still held; else the calls apart, in that order.
+      if (!(claim instanceof LaneClaimHandle) || claim.leaseLost) {
+        await commitPerformed({ conversations }, performed);
+        return claim.finish({ kind: 'done' }, finishOptions);
       }
-      await conversations.effectsPerformed(performed.conversationId, performed.timeline);
-      return claim.finish({ kind: 'done' }, finishOptions);
+      const effects = conversations.effectsPerformedParts(performed.conversationId, performed.timeline);
+      const save = performed.save && conversations.saveParts(performed.save.lastRead, performed.save.mutate);
+      if (save && performed.save) {
+        const committed = await claim.commitTurn(save, effects, finishOptions);
+        if (committed.saved) return committed.next;
+        // Written since our read (a delivery recording its desk reference): mutate the fresh one.
+        await conversations.update(performed.conversationId, performed.save.mutate);
+      }
+      return claim.finishTurn(effects, finishOptions);
     },
     bullQueues: () => queue.bullQueues(),
     async ping() {

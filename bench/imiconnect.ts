@@ -4,7 +4,7 @@ import { startRedisServer } from '@botgate/testkit';
 import { incomingMessage, startImiconnectInboundServer, type ReceivedPost } from '../packages/testkit/src/imiconnect';
 import { createPoster } from './lib/http-client';
 import { runLoad, warmUp, type LoadRequest, type LoadResult, type LoadSettings } from './lib/load';
-import { REPO_ROOT, sampleRss, startBareExpress, startGateway } from './lib/processes';
+import { REPO_ROOT, sampleRss, startBareExpress, startBareRelay, startGateway, type ServerProcess } from './lib/processes';
 import { describeLoad, fmt } from './lib/report';
 import { mean, roundsFor, type Suite, type SuiteContext } from './lib/suite';
 
@@ -61,6 +61,80 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean
     await new Promise((r) => setTimeout(r, 50));
   }
   return true;
+}
+
+interface EndToEndResult {
+  rate: number;
+  delivered: number;
+  outOfOrder: number;
+  duplicates: number;
+  refused: number;
+  complete: boolean;
+  sendSeconds: number;
+  seconds: number;
+  peakRss: number;
+}
+
+/**
+ * Sends `conversations` × `perConversation` "Incoming message" events to `url + path` with 50
+ * senders, each conversation's messages one after the other (the next after the ack), and counts
+ * the 1001 posts the inbound simulator accepts until all arrived (or the deadline).
+ */
+async function runEndToEnd(p: {
+  inbound: Awaited<ReturnType<typeof startImiconnectInboundServer>>;
+  poster: ReturnType<typeof createPoster>;
+  url: string;
+  path: string;
+  prefix: string;
+  conversations: number;
+  perConversation: number;
+  deadlineMs: number;
+  rssOf?: ServerProcess | undefined;
+}): Promise<EndToEndResult> {
+  const total = p.conversations * p.perConversation;
+  const check = new OrderCheck(p.prefix);
+  const off = p.inbound.onAccepted((post) => check.see(post));
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
+  const started = Date.now();
+  const deadline = started + p.deadlineMs;
+  let refused = 0;
+  const rss = p.rssOf ? sampleRss(p.rssOf) : undefined;
+  // Conversation c is owned by sender c % 50: its messages go out in order, one at a time.
+  await Promise.all(
+    Array.from({ length: 50 }, async (_, sender) => {
+      for (let seq = 0; seq < p.perConversation; seq++) {
+        for (let c = sender; c < p.conversations; c += 50) {
+          if (Date.now() > deadline) return;
+          const body = JSON.stringify(incomingMessage({ conversationId: `${p.prefix}-${c}`, userId: `eu-${c}`, messageId: `${p.prefix}-${c}-${seq}`, message: `e-${seq}` }));
+          const status = await p.poster.post(`${p.url}${p.path}`, body, headers).catch(() => 0);
+          if (status !== 200) refused++;
+        }
+      }
+    }),
+  );
+  const sentAt = Date.now();
+  const complete = await waitFor(() => check.delivered >= total, Math.max(1000, deadline - Date.now()));
+  const peakRss = rss?.stop() ?? 0;
+  off();
+  const seconds = ((complete ? check.lastAt : Date.now()) - started) / 1000;
+  return {
+    rate: check.delivered / seconds,
+    delivered: check.delivered,
+    outOfOrder: check.outOfOrder,
+    duplicates: check.duplicates,
+    refused,
+    complete,
+    sendSeconds: (sentAt - started) / 1000,
+    seconds,
+    peakRss,
+  };
+}
+
+function describeEndToEnd(r: EndToEndResult, total: number): string {
+  return (
+    `sent ${total} in ${fmt(r.sendSeconds)} s (${fmt(total / r.sendSeconds)} acks/s, ${r.refused} refused); ` +
+    `delivered ${r.delivered} in ${fmt(r.seconds)} s = ${fmt(r.rate)} msg/s; out of order ${r.outOfOrder}, duplicates ${r.duplicates}`
+  );
 }
 
 /** The gateway as this suite runs it: the echo scenario behind one integration posting to `inboundUrl`. */
@@ -142,56 +216,40 @@ export const imiconnectSuite: Suite = {
           `${fmt((Date.now() - backlogStarted) / 1000)} s after the last ack run`,
       );
 
-      // End to end: our own loop so each conversation's messages are sent one after the other.
+      // End to end: our own loop so each conversation's messages are sent one after the other,
+      // first through the bare relay (the floor: HTTP both ways and nothing else), then the gateway.
       const conversations = ctx.quick ? 200 : 500;
       const perConversation = ctx.quick ? 10 : 20;
       const total = conversations * perConversation;
-      const prefix = `e2e-${runId}`;
-      const check = new OrderCheck(prefix);
-      const off = inbound.onAccepted((post) => check.see(post));
       report.log(
         `imiconnect end to end: ${total} messages = ${conversations} conversations × ${perConversation}, 50 senders, ` +
-          `each conversation's messages sent one after the other (next after the ack); delivered = 1001 posts accepted by the inbound simulator.`,
+          `each conversation's messages sent one after the other (next after the ack); delivered = 1001 posts accepted by the inbound simulator. ` +
+          `Baseline: the same loop through a bare relay (express ack + axios keep-alive post per message, per-conversation order, no Redis: bench/servers/bare-relay.ts).`,
       );
-      const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
-      const started = Date.now();
-      const deadline = started + (ctx.quick ? 60_000 : 180_000);
-      let refused = 0;
-      const rss = sampleRss(gateway);
-      // Conversation c is owned by sender c % 50: its messages go out in order, one at a time.
-      await Promise.all(
-        Array.from({ length: 50 }, async (_, sender) => {
-          for (let seq = 0; seq < perConversation; seq++) {
-            for (let c = sender; c < conversations; c += 50) {
-              if (Date.now() > deadline) return;
-              const body = JSON.stringify(incomingMessage({ conversationId: `${prefix}-${c}`, userId: `eu-${c}`, messageId: `${prefix}-${c}-${seq}`, message: `e-${seq}` }));
-              const status = await poster.post(`${gateway.url}${webhook}`, body, headers).catch(() => 0);
-              if (status !== 200) refused++;
-            }
-          }
-        }),
-      );
-      const sentAt = Date.now();
-      const complete = await waitFor(() => check.delivered >= total, Math.max(1000, deadline - Date.now()));
-      peakRss = Math.max(peakRss, rss.stop());
-      off();
-      const seconds = ((complete ? check.lastAt : Date.now()) - started) / 1000;
-      const delivered = check.delivered / seconds;
-      const lost = total - check.delivered + check.duplicates;
-      report.log(
-        `  sent ${total} in ${fmt((sentAt - started) / 1000)} s (${fmt(total / ((sentAt - started) / 1000))} acks/s, ${refused} refused); ` +
-          `delivered ${check.delivered} in ${fmt(seconds)} s; out of order ${check.outOfOrder}, duplicates ${check.duplicates}`,
-      );
+      const endToEnd = (url: string, path: string, prefix: string, rssOf?: ServerProcess) =>
+        runEndToEnd({ inbound, poster, url, path, prefix, conversations, perConversation, deadlineMs: ctx.quick ? 60_000 : 180_000, rssOf });
+      const relay = await startBareRelay(inbound.url);
+      let floor: EndToEndResult;
+      try {
+        floor = await endToEnd(relay.url, '/relay', `relay-${runId}`);
+      } finally {
+        await relay.stop();
+      }
+      report.log(`  bare relay: ${describeEndToEnd(floor, total)}`);
+      const e2e = await endToEnd(gateway.url, webhook, `e2e-${runId}`, gateway);
+      peakRss = Math.max(peakRss, e2e.peakRss);
+      report.log(`  gateway: ${describeEndToEnd(e2e, total)}`);
+      const lost = total - e2e.delivered + e2e.duplicates;
       report.add({
         suite: 'imiconnect',
         name: 'end-to-end delivered',
-        value: delivered,
+        value: e2e.rate,
         unit: 'msg/s',
-        baseline: ack,
-        ratio: delivered / ack,
+        baseline: floor.rate,
+        ratio: e2e.rate / floor.rate,
         target: '≥ 3,000 msg/s, order kept, nothing lost',
-        pass: delivered >= 3000 && complete && check.outOfOrder === 0 && check.duplicates === 0 && refused === 0,
-        notes: `baseline = this run's webhook ack rate; missing ${Math.max(0, lost)}, out of order ${check.outOfOrder}, duplicates ${check.duplicates}`,
+        pass: e2e.rate >= 3000 && e2e.complete && e2e.outOfOrder === 0 && e2e.duplicates === 0 && e2e.refused === 0,
+        notes: `baseline = the bare relay's rate in this run (${Math.round(floor.rate)} msg/s); missing ${Math.max(0, lost)}, out of order ${e2e.outOfOrder}, duplicates ${e2e.duplicates}`,
       });
       // The same ack load on a gateway of role api, with the workers in a process of their own
       // (production's shape): what the HTTP intake costs without the turns beside it. Both

@@ -109,6 +109,12 @@ export async function startBareExpress(nodeFlags: string[] = []): Promise<Server
   return spawnServer(['bench/servers/bare-express.ts'], port, { readyPath: '/json', nodeFlags });
 }
 
+/** The end-to-end floor (bench/servers/bare-relay.ts): acknowledges at /relay, posts 1001s to `inboundUrl`. */
+export async function startBareRelay(inboundUrl: string): Promise<ServerProcess> {
+  const port = await freePort();
+  return spawnServer(['bench/servers/bare-relay.ts'], port, { readyPath: '/relay', env: { INBOUND_URL: inboundUrl } });
+}
+
 /**
  * The real gateway, `botgate start --config <file>` on a config written for the run (YAML is a
  * superset of JSON, so the config is written as JSON).

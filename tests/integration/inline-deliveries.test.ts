@@ -43,6 +43,15 @@ describe.each(drivers)('deliveries made inline after a turn on the %s driver', (
       if (lane === 'outbox' && result.claim) outboxClaims.push(item.id);
       return result;
     };
+    // A turn whose one effect is one delivery appends it with its state, in one step.
+    const saveAndAppend = storage.saveAndAppend?.bind(storage);
+    if (saveAndAppend) {
+      storage.saveAndAppend = async (save, lane, key, item) => {
+        const result = await saveAndAppend(save, lane, key, item);
+        if (lane === 'outbox' && result?.claim && !outboxClaims.includes(item.id)) outboxClaims.push(item.id);
+        return result;
+      };
+    }
     const bot = new RecordingBot({ id: 'bot', name: 'Bot' }, async (input) => [{ type: 'message', content: { type: 'text', text: `echo: ${textOf(input)}` } }]);
     // Three attempts, 30 ms apart: quick enough for a test, and a visible wait.
     channel = new RecordingConnector('test', { attempts: 3, delaysMs: [30] });

@@ -364,6 +364,19 @@ export interface StorageDriver {
    * as `update` does, before the rest.
    */
   finishTurn?(claim: LaneClaim<unknown>, performed: TurnPerformed, options?: FinishOptions): Promise<LaneClaim<unknown> | undefined>;
+  /**
+   * Optional: `conversations.update(save.conversationId, save.mutate, save.lastRead)` and
+   * `queue.appendAndClaim(lane, key, item)` as one atomic step (on Redis one round trip instead of
+   * two, and no pending effects to write: the appended item is the effect, durable with the state
+   * that owes it). Null when the compare-and-set lost: nothing was written, the caller takes the
+   * long way. The end of an asynchronous turn with one delivery.
+   */
+  saveAndAppend?<T>(
+    save: { conversationId: string; mutate: (current: Conversation) => Conversation; lastRead: Conversation },
+    lane: LaneName,
+    key: string,
+    item: { id: string; data: T },
+  ): Promise<(AppendResult<T> & { conversation: Conversation }) | null>;
   /** True while the backing store answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -145,19 +145,36 @@ export async function enqueueDeliveries(
     } else {
       fresh = await ctx.storage.queue.append('outbox', conversation.id, { id: delivery.id, data: delivery });
     }
-    if (!fresh) continue;
-    const what = delivery.action ? summarize(delivery.action) : `desk ${delivery.deskOp?.op}`;
-    const to = delivery.target.kind === 'channel' ? delivery.target.connector : `desk ${delivery.target.desk}`;
-    entries.push({
-      at: createdAt,
-      kind: 'outbound',
-      summary: `${what} → ${to}`,
-      deliveryId: delivery.id,
-      status: 'queued',
-      data: delivery.action ? timelineData(delivery.action) : delivery.deskOp?.op,
-    });
+    if (fresh) entries.push(queuedLine(delivery));
   }
   if (!timeline && entries.length) await ctx.storage.conversations.appendTimeline(conversation.id, entries);
+}
+
+/** The timeline line of a delivery appended to the outbox. */
+export function queuedLine(delivery: Delivery): TimelineEntry {
+  const what = delivery.action ? summarize(delivery.action) : `desk ${delivery.deskOp?.op}`;
+  const to = delivery.target.kind === 'channel' ? delivery.target.connector : `desk ${delivery.target.desk}`;
+  return {
+    at: delivery.createdAt,
+    kind: 'outbound',
+    summary: `${what} → ${to}`,
+    deliveryId: delivery.id,
+    status: 'queued',
+    data: delivery.action ? timelineData(delivery.action) : delivery.deskOp?.op,
+  };
+}
+
+/**
+ * The deliveries of visitor actions (none of them a wait): degraded to the 'deferred'
+ * capabilities, one per part, with ids `${baseId}:${action index}:${part index}`.
+ */
+export function channelDeliveries(ctx: RouterContext, conversation: Conversation, actions: Action[], baseId: string): Delivery[] {
+  const target: DeliveryTarget = { kind: 'channel', connector: conversation.channel.connector };
+  const caps = capabilitiesFor(ctx, conversation, 'deferred');
+  const createdAt = new Date(ctx.clock.now()).toISOString();
+  return actions.flatMap((action, index) =>
+    degradeActions([action], caps).map((part, j) => ({ id: `${baseId}:${index}:${j}`, target, action: part, turnId: baseId, conversationId: conversation.id, createdAt })),
+  );
 }
 
 /**
@@ -174,20 +191,10 @@ export async function enqueueChannelActions(
   timeline?: TimelineEntry[],
   claims?: Array<LaneClaim<Delivery>>,
 ): Promise<void> {
-  const target: DeliveryTarget = { kind: 'channel', connector: conversation.channel.connector };
-  const caps = capabilitiesFor(ctx, conversation, 'deferred');
-  const deliveries: Parameters<typeof enqueueDeliveries>[2] = [];
-  for (let index = 0; index < actions.length; index++) {
-    const action = actions[index];
-    if (action.type === 'wait') {
-      await enqueueDeliveries(ctx, conversation, deliveries, timeline, claims);
-      const rest = actions.slice(index + 1);
-      if (rest.length > 0) await scheduleRestOfTurn(ctx, conversation, rest, `${baseId}:${index}`, action.ms);
-      return;
-    }
-    degradeActions([action], caps).forEach((part, j) => deliveries.push({ id: `${baseId}:${index}:${j}`, target, action: part, turnId: baseId }));
-  }
-  await enqueueDeliveries(ctx, conversation, deliveries, timeline, claims);
+  const wait = actions.findIndex((action) => action.type === 'wait');
+  await enqueueDeliveries(ctx, conversation, channelDeliveries(ctx, conversation, wait < 0 ? actions : actions.slice(0, wait), baseId), timeline, claims);
+  const rest = wait < 0 ? [] : actions.slice(wait + 1);
+  if (rest.length > 0) await scheduleRestOfTurn(ctx, conversation, rest, `${baseId}:${wait}`, (actions[wait] as Extract<Action, { type: 'wait' }>).ms);
 }
 
 async function scheduleRestOfTurn(ctx: RouterContext, conversation: Conversation, rest: Action[], id: string, delayMs: number) {

@@ -5,9 +5,11 @@ import type { Delivery, DeliveryTarget, LaneClaim, LaneOutcome, ScheduledJob } f
 import { externalDesk } from './handoff';
 import {
   capabilitiesFor,
+  channelDeliveries,
   degradeActions,
   enqueueChannelActions,
   enqueueDeliveries,
+  queuedLine,
   summarize,
   timelineData,
   timerEvent,
@@ -113,8 +115,38 @@ export async function applyOutcome(ctx: RouterContext, before: Conversation, out
     // The request gave up waiting: the actions become deliveries, saved with the state as usual.
     effects.sync = false;
   }
+  if (!effects.sync && deskDeliveries.length === 0 && !stateChanged && (await saveWithDelivery(ctx, before, next, merged, effects, timeline))) return;
   const saved = await ctx.storage.conversations.update(next.id, (current) => ({ ...merged(current), pendingEffects: effects }), before);
   await performEffects(ctx, saved, effects, timeline);
+}
+
+/**
+ * An asynchronous turn whose one effect is one delivery: the state and the delivery's append to
+ * the outbox go out in one atomic step (StorageDriver.saveAndAppend), with no pending effects
+ * (the appended item is the effect, so a replay has nothing to redo), then the timeline and the
+ * delivery, made here when its claim came with the append. False when this turn does not
+ * qualify or the driver cannot (or its compare-and-set lost): the caller takes the long way.
+ */
+async function saveWithDelivery(
+  ctx: RouterContext,
+  before: Conversation,
+  next: Conversation,
+  merged: (current: Conversation) => Conversation,
+  effects: Effects,
+  timeline: TimelineEntry[],
+): Promise<boolean> {
+  const { storage } = ctx;
+  const saveAndAppend = storage.saveAndAppend;
+  if (!saveAndAppend || effects.channelActions.some((action) => action.type === 'wait')) return false;
+  const deliveries = channelDeliveries(ctx, next, effects.channelActions, effects.itemId);
+  const delivery = deliveries[0];
+  if (deliveries.length !== 1 || !delivery) return false;
+  const result = await saveAndAppend.call(storage, { conversationId: next.id, mutate: merged, lastRead: before }, 'outbox', next.id, { id: delivery.id, data: delivery });
+  if (!result) return false;
+  if (result.appended) timeline.push(queuedLine(delivery));
+  appendNotes(timeline, effects.notes, ctx.clock.now());
+  await timelineThenInline(ctx, result.conversation, timeline, result.claim ? [result.claim as LaneClaim<Delivery>] : []);
+  return true;
 }
 
 /**
@@ -154,9 +186,16 @@ export async function performEffects(ctx: RouterContext, conversation: Conversat
   }
   await enqueueDeliveries(ctx, conversation, effects.deskDeliveries, timeline);
   appendNotes(timeline, effects.notes, ctx.clock.now());
-  // One write: the effects are all performed (queued, scheduled or offered) by now, so a replay
-  // has nothing left to redo. Inline, it goes out with the claim's finish (storage.finishTurn):
-  // deliveries made before it are safe, a replay finds their ids already in the outbox lane.
+  await timelineThenInline(ctx, conversation, timeline, claims);
+}
+
+/**
+ * The event's timeline lines in one write, then the deliveries whose claim came with their
+ * append. The effects are all performed (queued, scheduled or offered) by then, so a replay has
+ * nothing left to redo. Inline, the write goes out with the claim's finish (storage.finishTurn):
+ * deliveries made before it are safe, a replay finds their ids already in the outbox lane.
+ */
+async function timelineThenInline(ctx: RouterContext, conversation: Conversation, timeline: TimelineEntry[], claims: Array<LaneClaim<Delivery>>): Promise<void> {
   if (ctx.endOfTurn) ctx.endOfTurn.performed = { conversationId: conversation.id, timeline };
   else await ctx.storage.conversations.effectsPerformed(conversation.id, timeline);
   for (const claim of claims) await deliverInline(ctx, conversation, claim);

@@ -159,6 +159,44 @@ export function describeOpenAndAppendContract(name: string, makeDriver: DriverFa
       await eventually(async () => (await driver.queue.counts()).lanesWaiting.inbox === 0);
     });
 
+    it('saveAndAppend saves the state and appends the item with its claim when the lane is idle; a second append waits behind it', async () => {
+      const saveAndAppend = driver.saveAndAppend?.bind(driver);
+      if (!saveAndAppend) throw new Error('both drivers implement saveAndAppend');
+      const { handled, first: next } = await drainWorkers(driver);
+      const ref = channelRef();
+      const { conversation: opened } = await driver.conversations.open(ref, () => newConversation(ref));
+      // Left by an earlier event: the saved state owes none (its effect is the appended item).
+      const read = await driver.conversations.update(opened.id, (c) => ({ ...c, pendingEffects: { itemId: 'e0' } }));
+      const save = { conversationId: read.id, mutate: (c: typeof read) => ({ ...c, turn: c.turn + 1, lastHandledEventId: 'e1' }), lastRead: read };
+      const first = await saveAndAppend(save, 'outbox', read.id, { id: 'd1', data: 1 });
+      expect(first).toMatchObject({ appended: true, conversation: { turn: read.turn + 1, revision: read.revision + 1 } });
+      expect(first?.claim?.item).toMatchObject({ id: 'd1', data: 1 });
+      expect(await driver.conversations.get(read.id)).toMatchObject({ turn: read.turn + 1, lastHandledEventId: 'e1', revision: read.revision + 1 });
+      expect((await driver.conversations.get(read.id))?.pendingEffects).toBeUndefined();
+      const saved = first?.conversation as typeof read;
+      const second = await saveAndAppend({ ...save, lastRead: saved }, 'outbox', read.id, { id: 'd2', data: 2 });
+      expect(second?.appended).toBe(true);
+      expect(second?.claim).toBeUndefined();
+      await first?.claim?.finish({ kind: 'done' });
+      await next;
+      await eventually(async () => handled.includes('d2'));
+      expect(handled).toEqual(['d2']);
+    });
+
+    it('saveAndAppend writes nothing when the state changed since it was read (null: the caller takes the long way)', async () => {
+      const saveAndAppend = driver.saveAndAppend?.bind(driver);
+      if (!saveAndAppend) throw new Error('both drivers implement saveAndAppend');
+      const { handled } = await drainWorkers(driver);
+      const ref = channelRef();
+      const { conversation: read } = await driver.conversations.open(ref, () => newConversation(ref));
+      await driver.conversations.update(read.id, (c) => ({ ...c, variables: { written: 'meanwhile' } }));
+      const result = await saveAndAppend({ conversationId: read.id, mutate: (c) => ({ ...c, turn: 99 }), lastRead: read }, 'outbox', read.id, { id: 'd1', data: 1 });
+      expect(result).toBeNull();
+      expect(await driver.conversations.get(read.id)).toMatchObject({ turn: read.turn, variables: { written: 'meanwhile' }, revision: read.revision + 1 });
+      expect(await driver.queue.append('outbox', read.id, { id: 'd1', data: 1 })).toBe(true);
+      await eventually(async () => handled.includes('d1'));
+    });
+
     it('effectsPerformed forgets the pending effects and appends the timeline lines in one call', async () => {
       const ref = channelRef();
       const { conversation } = await driver.conversations.open(ref, () => newConversation(ref));

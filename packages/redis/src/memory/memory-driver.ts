@@ -16,14 +16,25 @@ export function createMemoryDriver(options: MemoryDriverOptions = {}): StorageDr
   const logger = options.logger ?? silentLogger;
   const rendezvous = new MemoryTurnRendezvous();
   const queue = new MemoryWorkQueue({ logger, errorBackoffMs: options.errorBackoffMs });
+  const conversations = new MemoryConversationStore();
   let closed = false;
   return {
     kind: 'memory',
-    conversations: new MemoryConversationStore(),
+    conversations,
     records: new MemoryRecordStore(),
     dedupe: new MemoryDedupe(),
     rendezvous,
     queue,
+    async saveAndAppend(save, lane, key, item) {
+      // The revision check runs inside the store's update (synchronous): nothing comes between.
+      let lost = false;
+      const conversation = await conversations.update(save.conversationId, (current) => {
+        lost = current.revision !== save.lastRead.revision;
+        // The appended item is the effect this state owes: no pending effects are kept.
+        return lost ? null : { ...save.mutate(current), pendingEffects: undefined };
+      });
+      return lost ? null : { ...(await queue.appendAndClaim(lane, key, item)), conversation };
+    },
     async ping() {
       return !closed;
     },

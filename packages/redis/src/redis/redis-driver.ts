@@ -127,6 +127,11 @@ export function createRedisDriver(options: RedisDriverOptions): RedisStorageDriv
       }
       return claim.finishTurn(effects, finishOptions);
     },
+    async saveAndAppend(save, lane, key, item) {
+      const parts = conversations.saveParts(save.lastRead, save.mutate);
+      const appended = parts && (await queue.saveAndAppend(parts, lane, key, item));
+      return parts && appended ? { ...appended, conversation: parts.next } : null;
+    },
     bullQueues: () => queue.bullQueues(),
     async ping() {
       try {

@@ -15,6 +15,7 @@ import { DelayedJobWaker } from './delayed-job-waker';
 import { LaneDrainer, type DrainJobData } from './lane-drainer';
 import { KeyLease } from './key-lease';
 import { LaneClaimHandle } from './lane-claim';
+import { saveAndAppendScript } from './conversation-scripts';
 import { appendLaneItemScript, replayDeadLetterScript } from './lane-scripts';
 import type { RedisGuard } from './redis-guard';
 import { dedupeMember, type RedisKeys } from './redis-keys';
@@ -137,6 +138,25 @@ export class RedisWorkQueue implements WorkQueue {
       ),
     );
     return this.settleAppend(lane, key, prepared, Number(result));
+  }
+
+  /**
+   * appendAndClaim behind a conversation's compare-and-set save (the store's saveParts), in one
+   * script (saveAndAppendScript); null when the compare-and-set lost and nothing was written.
+   */
+  async saveAndAppend<T>(save: { keys: string[]; args: Array<string | number> }, lane: LaneName, key: string, item: { id: string; data: T }): Promise<AppendResult<T> | null> {
+    const { producer, guard, keys, seenTtlMs, leaseMs } = this.options;
+    const prepared = this.prepareAppend(item, true);
+    const reply = (await guard.run(() =>
+      saveAndAppendScript.run(
+        producer,
+        // saveParts' keys: the first five, then its pending effects key (sixth) last.
+        [...save.keys.slice(0, 5), keys.laneSeenIds(lane, key), keys.lane(lane, key), keys.laneWaiting(lane), keys.laneLease(lane, key), save.keys[5] as string],
+        [...save.args.slice(0, 6), prepared.raw, seenTtlMs, dedupeMember(item.id), prepared.token, leaseMs],
+      ),
+    )) as number[];
+    if (reply[0] !== 1) return null;
+    return this.settleAppend(lane, key, prepared, Number(reply[1]));
   }
 
   /**

@@ -47,19 +47,28 @@ async function main(): Promise<number> {
     servers.push(await startWorkload(workload, redises[0]!.url, { env: sides.a }));
     servers.push(await startWorkload(workload, redises[1]!.url, { env: sides.b }));
     const settings = { connections: 50, durationSec: 3, maxRequests: 1_000_000 };
-    await Promise.all(servers.map((s) => runLoad(s.server.url, s.load, settings)));
+    await Promise.all(servers.map(async (s) => s.settled((await runLoad(s.server.url, s.load, settings)).ok)));
     const ratios: number[] = [];
     for (let round = 1; round <= rounds; round++) {
       // Alternate which side starts first, so neither always gets the first connections.
       const order = round % 2 ? [0, 1] : [1, 0];
       const before = servers.map((s, i) => ({ server: cpuSeconds(s.server.pid), redis: cpuSeconds(redises[i]!.pid) }));
       const results = new Array(2);
-      await Promise.all(order.map(async (i) => (results[i] = await runLoad(servers[i]!.server.url, servers[i]!.load, { ...settings, durationSec: seconds }))));
-      const perAnswer = servers.map((s, i) => {
+      // Each side's CPU is read once its own work is settled (a webhook's turns run after the acks).
+      const after: Array<{ server: number; redis: number }> = new Array(2);
+      await Promise.all(
+        order.map(async (i) => {
+          const side = servers[i]!;
+          results[i] = await runLoad(side.server.url, side.load, { ...settings, durationSec: seconds });
+          if (!(await side.settled(results[i].ok as number))) process.stderr.write(`side ${i ? 'B' : 'A'}: work behind the answers not settled in time\n`);
+          after[i] = { server: cpuSeconds(side.server.pid), redis: cpuSeconds(redises[i]!.pid) };
+        }),
+      );
+      const perAnswer = servers.map((_, i) => {
         const ok = Math.max(1, results[i].ok as number);
         return {
-          server: ((cpuSeconds(s.server.pid) - before[i]!.server) / ok) * 1e6,
-          redis: ((cpuSeconds(redises[i]!.pid) - before[i]!.redis) / ok) * 1e6,
+          server: ((after[i]!.server - before[i]!.server) / ok) * 1e6,
+          redis: ((after[i]!.redis - before[i]!.redis) / ok) * 1e6,
           rps: results[i].rps as number,
           non2xx: results[i].non2xx as number,
         };

@@ -25,8 +25,16 @@ export function cpuSeconds(pid: number): number {
 export interface WorkloadServer {
   server: ServerProcess;
   load: LoadRequest;
+  /**
+   * Resolves once the work behind `answered` answers is done: at once for a synchronous route,
+   * after the replies of as many acknowledged events reached the inbound for a webhook (its
+   * turns run after the ack, so their CPU lands after the load stops).
+   */
+  settled(answered: number, timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
 }
+
+const settledAtOnce = async () => true;
 
 export async function startWorkload(
   workload: Workload,
@@ -37,13 +45,22 @@ export async function startWorkload(
   const nodeFlags = options.nodeFlags ?? [];
   if (workload === 'bare-express') {
     const server = await startBareExpress(nodeFlags);
-    return { server, load: messageRequests(run, () => '/json'), stop: () => server.stop() };
+    return { server, load: messageRequests(run, () => '/json'), settled: settledAtOnce, stop: () => server.stop() };
   }
   const gatewayOptions = { redisUrl, nodeFlags, ...(options.env ? { env: options.env } : {}) };
   if (workload === 'imiconnect-ack') {
     const inbound = await startImiconnectInboundServer();
+    let delivered = 0;
+    inbound.onAccepted(() => delivered++);
     const server = await startGateway(imiconnectGatewayConfig(inbound.url), gatewayOptions);
-    return { server, load: webhookRequests(run, IMICONNECT_WEBHOOK_PATH), stop: async () => (await server.stop(), await inbound.close()) };
+    let acknowledged = 0;
+    const settled = async (answered: number, timeoutMs = 60_000) => {
+      acknowledged += answered;
+      const deadline = Date.now() + timeoutMs;
+      while (delivered < acknowledged && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      return delivered >= acknowledged;
+    };
+    return { server, load: webhookRequests(run, IMICONNECT_WEBHOOK_PATH), settled, stop: async () => (await server.stop(), await inbound.close()) };
   }
   const server = await startGateway(IADVIZE_GATEWAY_CONFIG, gatewayOptions);
   await linkOperator(server.url);
@@ -51,5 +68,5 @@ export async function startWorkload(
     workload === 'iadvize-message'
       ? messageRequests(run, (conversation) => `/iadvize/conversations/${conversation}/messages?${IADVIZE_QUERY}`)
       : availabilityRequests('/iadvize/availability-strategies');
-  return { server, load, stop: () => server.stop() };
+  return { server, load, settled: settledAtOnce, stop: () => server.stop() };
 }

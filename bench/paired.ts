@@ -10,8 +10,10 @@ import { WORKLOADS, cpuSeconds, isWorkload, startWorkload, type WorkloadServer }
 // on a machine whose own speed moves by 2x from one minute to the next (where two runs one after
 // the other disagree by more than most changes are worth).
 //
-// usage: node --conditions=botgate-src --import tsx bench/paired.ts <workload> [seconds] [rounds] [--src] --a K=V[,K=V] --b K=V[,K=V]
+// usage: node --conditions=botgate-src --import tsx bench/paired.ts <workload> [seconds] [rounds] [--src] [--a K=V[,K=V]] [--b K=V[,K=V]] [--a-root DIR] [--b-root DIR]
 //   e.g. bench/paired.ts iadvize-message 5 5 --a BOTGATE_X=0 --b BOTGATE_X=1
+//   --a-root, --b-root: that side runs the gateway built in another checkout (git worktree add DIR <commit>;
+//   npm install and npm run build there): before/after a commit, in the same minutes.
 
 function envArg(flag: string): Record<string, string> {
   const index = process.argv.indexOf(flag);
@@ -31,7 +33,8 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<number> {
-  const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--a' && all[i - 1] !== '--b');
+  const valued = new Set(['--a', '--b', '--a-root', '--b-root']);
+  const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !valued.has(all[i - 1] as string));
   const [workload, secondsArg, roundsArg] = positional;
   if (!isWorkload(workload)) {
     process.stderr.write(`usage: paired <${WORKLOADS.join(' | ')}> [seconds] [rounds] [--src] --a K=V[,K=V] --b K=V[,K=V]\n`);
@@ -44,8 +47,10 @@ async function main(): Promise<number> {
   const redises = [await startRedisServer(), await startRedisServer()];
   const servers: WorkloadServer[] = [];
   try {
-    servers.push(await startWorkload(workload, redises[0]!.url, { env: sides.a }));
-    servers.push(await startWorkload(workload, redises[1]!.url, { env: sides.b }));
+    const rootOf = (flag: string) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
+    const [aRoot, bRoot] = [rootOf('--a-root'), rootOf('--b-root')];
+    servers.push(await startWorkload(workload, redises[0]!.url, { env: sides.a, ...(aRoot ? { root: aRoot } : {}) }));
+    servers.push(await startWorkload(workload, redises[1]!.url, { env: sides.b, ...(bRoot ? { root: bRoot } : {}) }));
     const settings = { connections: 50, durationSec: 3, maxRequests: 1_000_000 };
     await Promise.all(servers.map(async (s) => s.settled((await runLoad(s.server.url, s.load, settings)).ok)));
     const ratios: number[] = [];
@@ -80,7 +85,8 @@ async function main(): Promise<number> {
           `B server ${Math.round(b.server)} µs, redis ${Math.round(b.redis)} µs, ${Math.round(b.rps)} req/s, non-2xx ${b.non2xx} | B/A server ${(b.server / a.server).toFixed(3)}\n`,
       );
     }
-    process.stdout.write(`${workload}: B/A gateway CPU per answer, median of ${rounds} rounds: ${median(ratios).toFixed(3)} (A ${JSON.stringify(sides.a)}, B ${JSON.stringify(sides.b)})\n`);
+    const name = (root: string | undefined, env: Record<string, string>) => `${root ? `${root} ` : ''}${JSON.stringify(env)}`;
+    process.stdout.write(`${workload}: B/A gateway CPU per answer, median of ${rounds} rounds: ${median(ratios).toFixed(3)} (A ${name(aRoot, sides.a)}, B ${name(bRoot, sides.b)})\n`);
     return 0;
   } finally {
     await Promise.all(servers.map((s) => s.stop()));

@@ -29,6 +29,8 @@ export interface SpawnOptions {
   /** Path probed with GET until it answers 200. */
   readyPath: string;
   readyTimeoutMs?: number;
+  /** The checkout to run from (default this one): another tree's build, for before/after runs. */
+  root?: string;
 }
 
 function readRss(pid: number): number {
@@ -69,7 +71,7 @@ export function useCompiledGateway(on: boolean): void {
 
 async function spawnServer(script: string[], port: number, options: SpawnOptions & { loaderFlags?: string[] }): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...(options.loaderFlags ?? NODE_FLAGS), ...(options.nodeFlags ?? []), ...script], {
-    cwd: REPO_ROOT,
+    cwd: options.root ?? REPO_ROOT,
     env: { ...process.env, ...options.env, PORT: String(port) },
     // stdout (the JSON log lines) is discarded but still produced: logging stays on the path.
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -121,7 +123,7 @@ export async function startBareRelay(inboundUrl: string): Promise<ServerProcess>
  */
 export async function startGateway(
   config: Record<string, unknown>,
-  options: { redisUrl: string; nodeFlags?: string[]; logLevel?: string; role?: 'api' | 'worker' | 'all'; env?: Record<string, string> },
+  options: { redisUrl: string; nodeFlags?: string[]; logLevel?: string; role?: 'api' | 'worker' | 'all'; env?: Record<string, string>; root?: string },
 ): Promise<ServerProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'botgate-bench-'));
@@ -131,6 +133,7 @@ export async function startGateway(
   return spawnServer([cli, 'start', '--config', file, ...(options.role ? ['--role', options.role] : [])], port, {
     ...(compiledGateway ? { loaderFlags: [] } : {}),
     readyPath: '/readyz',
+    ...(options.root ? { root: options.root } : {}),
     nodeFlags: [...GATEWAY_NODE_FLAGS, ...(options.nodeFlags ?? [])],
     env: { ...options.env, REDIS_URL: options.redisUrl, LOG_LEVEL: options.logLevel ?? 'info' },
   });

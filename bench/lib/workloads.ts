@@ -39,7 +39,7 @@ const settledAtOnce = async () => true;
 export async function startWorkload(
   workload: Workload,
   redisUrl: string,
-  options: { nodeFlags?: string[]; env?: Record<string, string> } = {},
+  options: { nodeFlags?: string[]; env?: Record<string, string>; root?: string } = {},
 ): Promise<WorkloadServer> {
   const run = randomUUID().slice(0, 8);
   const nodeFlags = options.nodeFlags ?? [];
@@ -47,7 +47,7 @@ export async function startWorkload(
     const server = await startBareExpress(nodeFlags);
     return { server, load: messageRequests(run, () => '/json'), settled: settledAtOnce, stop: () => server.stop() };
   }
-  const gatewayOptions = { redisUrl, nodeFlags, ...(options.env ? { env: options.env } : {}) };
+  const gatewayOptions = { redisUrl, nodeFlags, ...(options.env ? { env: options.env } : {}), ...(options.root ? { root: options.root } : {}) };
   if (workload === 'imiconnect-ack') {
     const inbound = await startImiconnectInboundServer();
     let delivered = 0;

@@ -137,7 +137,8 @@ async function saveWithDelivery(
 ): Promise<boolean> {
   const { storage } = ctx;
   const saveAndAppend = storage.saveAndAppend;
-  if (!saveAndAppend || effects.channelActions.some((action) => action.type === 'wait')) return false;
+  // One action (a wait or several would be more than one effect); checked before any work.
+  if (!saveAndAppend || effects.channelActions.length !== 1 || effects.channelActions[0]?.type === 'wait') return false;
   const deliveries = channelDeliveries(ctx, next, effects.channelActions, effects.itemId);
   const delivery = deliveries[0];
   if (deliveries.length !== 1 || !delivery) return false;

@@ -131,15 +131,15 @@ return {1, popped, remaining, nextHead}
  * then the item appended to the outbox lane, with its lease when the lane was idle (laneAppend).
  * Pending effects left by an earlier event are deleted: this state owes none.
  * A lost compare-and-set changes nothing and returns {code} (-1 missing, 0 conflict).
- * KEYS: conversation, updated-at zset, channel index, timeline, timeline status, seen ids, lane
- * list, waiting counter, lease, pending effects.
+ * KEYS: conversation, updated-at zset, channel index, timeline, timeline status, pending effects,
+ * seen ids, lane list, waiting counter, lease.
  * ARGV: 1-6 as casUpdateConversationScript, 7 item json, 8 seen ttl ms, 9 dedupe member, 10 lease
  * token, 11 lease ttl ms.
  * Returns {1, appended (0 duplicate, 1, 2 leased)} when written.
  */
 export const saveAndAppendScript = new LuaScript(`${casSave((code) => `return {${code}}`)}
-redis.call('DEL', KEYS[10])
-${laneAppend({ idsKey: 'KEYS[6]', laneKey: 'KEYS[7]', waitingKey: 'KEYS[8]', leaseKey: 'KEYS[9]', itemJson: 'ARGV[7]', seenTtlMs: 'ARGV[8]', itemId: 'ARGV[9]', leaseToken: 'ARGV[10]', leaseTtlMs: 'ARGV[11]' })}
+redis.call('DEL', KEYS[6])
+${laneAppend({ idsKey: 'KEYS[7]', laneKey: 'KEYS[8]', waitingKey: 'KEYS[9]', leaseKey: 'KEYS[10]', itemJson: 'ARGV[7]', seenTtlMs: 'ARGV[8]', itemId: 'ARGV[9]', leaseToken: 'ARGV[10]', leaseTtlMs: 'ARGV[11]' })}
 return {1, appended}
 `);
 

@@ -3,6 +3,7 @@ import { KeyLease } from './key-lease';
 import { deadLetterLaneHeadScript, finishClaimScript, releaseLeaseScript, replaceLaneHeadScript } from './lane-scripts';
 import type { LuaScript } from './lua-script';
 import { commitTurnScript } from './conversation-scripts';
+import type { ConversationSave } from './redis-conversation-store';
 import { finishTurnScript } from './turn-end-script';
 import type { RedisWorkQueueOptions } from './redis-work-queue';
 
@@ -96,11 +97,12 @@ export class LaneClaimHandle<T> implements LaneClaim<T> {
    * nothing, the claim included: `saved: false`, and the caller saves and finishes apart.
    */
   async commitTurn(
-    save: { keys: string[]; args: Array<string | number> },
+    save: Pick<ConversationSave, 'keys' | 'args'>,
     performed: { keys: string[]; args: Array<string | number> },
     options?: FinishOptions,
   ): Promise<{ saved: false } | { saved: true; next: LaneClaim<T> | undefined }> {
-    if (this.finished) return { saved: true, next: undefined };
+    // Finished already: nothing written here, so the caller saves on its own.
+    if (this.finished) return { saved: false };
     const { lane, key, raw, token, options: queue } = this.parts;
     const { keys } = queue;
     const [cap, , ...entries] = performed.args;
@@ -108,7 +110,7 @@ export class LaneClaimHandle<T> implements LaneClaim<T> {
     const reply = (await commitTurnScript.run(
       queue.workerConnection(),
       [...save.keys, keys.lane(lane, key), keys.laneWaiting(lane), keys.laneLease(lane, key)],
-      [...save.args.slice(0, 6), cap, raw, token, this.continueTtl(options), ...entries],
+      [...save.args, cap, raw, token, this.continueTtl(options), ...entries],
     )) as [number, number?, number?, (string | null)?];
     if (reply[0] !== 1) return { saved: false };
     this.finished = true;

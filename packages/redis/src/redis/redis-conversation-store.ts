@@ -29,6 +29,19 @@ function toStored(conversation: Omit<Conversation, 'pendingEffects'>): string {
 }
 const LIST_PAGE = 200;
 
+/**
+ * A conversation's compare-and-set save in script form. `keys` (KEYS[1..6]): conversation,
+ * updated-at zset, channel index, timeline, timeline status, pending effects. `args`
+ * (ARGV[1..6]): expected revision, record json, ttl ms, score, id, detach. `effectsJson`: the
+ * pending effects ('' = none), for the scripts that write them.
+ */
+export interface ConversationSave {
+  keys: string[];
+  args: Array<string | number>;
+  effectsJson: string;
+  next: Conversation;
+}
+
 /** Conversations as JSON strings with a TTL refreshed on every write; see the README for keys. */
 export class RedisConversationStore implements ConversationStore {
   constructor(
@@ -103,7 +116,7 @@ export class RedisConversationStore implements ConversationStore {
       if (!current) throw new NotFoundError(`conversation ${id}`);
       const save = this.saveParts(current, mutate);
       if (!save) return current;
-      const written = await this.guard.run(() => casUpdateConversationScript.run(this.redis, save.keys, save.args));
+      const written = await this.guard.run(() => casUpdateConversationScript.run(this.redis, save.keys, [...save.args, save.effectsJson]));
       if (written === 1) return save.next;
       if (written === -1) throw new NotFoundError(`conversation ${id}`);
       // Conflict: someone wrote in between. A little jitter keeps hot writers from lock-stepping.
@@ -113,11 +126,11 @@ export class RedisConversationStore implements ConversationStore {
   }
 
   /**
-   * KEYS and ARGV of the compare-and-set of `mutate(current)` against `current`'s revision
-   * (casUpdateConversationScript; scripts that begin with it: the end of an inline turn), and the
-   * record it writes; null when `mutate` changes nothing.
+   * The compare-and-set of `mutate(current)` against `current`'s revision, as the scripts that
+   * begin with it take it (casUpdateConversationScript, and the ends of turns that save with
+   * their last write), and the record it writes; null when `mutate` changes nothing.
    */
-  saveParts(current: Conversation, mutate: (current: Conversation) => Conversation | null): { keys: string[]; args: Array<string | number>; next: Conversation } | null {
+  saveParts(current: Conversation, mutate: (current: Conversation) => Conversation | null): ConversationSave | null {
     const mutated = mutate(current);
     if (mutated === null) return null;
     const { id } = current;
@@ -129,6 +142,7 @@ export class RedisConversationStore implements ConversationStore {
     const { pendingEffects, ...record } = next;
     return {
       next,
+      effectsJson: pendingEffects === undefined ? '' : JSON.stringify(pendingEffects),
       keys: [
         this.keys.conversation(id),
         this.keys.conversationsByUpdate,
@@ -144,7 +158,6 @@ export class RedisConversationStore implements ConversationStore {
         now.getTime(),
         id,
         next.state === 'closed' ? '1' : '0',
-        pendingEffects === undefined ? '' : JSON.stringify(pendingEffects),
       ],
     };
   }

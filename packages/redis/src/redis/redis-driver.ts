@@ -118,12 +118,13 @@ export function createRedisDriver(options: RedisDriverOptions): RedisStorageDriv
         return claim.finish({ kind: 'done' }, finishOptions);
       }
       const effects = conversations.effectsPerformedParts(performed.conversationId, performed.timeline);
-      const save = performed.save && conversations.saveParts(performed.save.lastRead, performed.save.mutate);
-      if (save && performed.save) {
-        const committed = await claim.commitTurn(save, effects, finishOptions);
+      const { save } = performed;
+      const parts = save && conversations.saveParts(save.lastRead, save.mutate);
+      if (save && parts) {
+        const committed = await claim.commitTurn(parts, effects, finishOptions);
         if (committed.saved) return committed.next;
         // Written since our read (a delivery recording its desk reference): mutate the fresh one.
-        await conversations.update(performed.conversationId, performed.save.mutate);
+        await conversations.update(performed.conversationId, save.mutate);
       }
       return claim.finishTurn(effects, finishOptions);
     },

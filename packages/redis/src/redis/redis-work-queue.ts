@@ -17,6 +17,7 @@ import { KeyLease } from './key-lease';
 import { LaneClaimHandle } from './lane-claim';
 import { saveAndAppendScript } from './conversation-scripts';
 import { appendLaneItemScript, replayDeadLetterScript } from './lane-scripts';
+import type { ConversationSave } from './redis-conversation-store';
 import type { RedisGuard } from './redis-guard';
 import { dedupeMember, type RedisKeys } from './redis-keys';
 
@@ -144,15 +145,14 @@ export class RedisWorkQueue implements WorkQueue {
    * appendAndClaim behind a conversation's compare-and-set save (the store's saveParts), in one
    * script (saveAndAppendScript); null when the compare-and-set lost and nothing was written.
    */
-  async saveAndAppend<T>(save: { keys: string[]; args: Array<string | number> }, lane: LaneName, key: string, item: { id: string; data: T }): Promise<AppendResult<T> | null> {
+  async saveAndAppend<T>(save: Pick<ConversationSave, 'keys' | 'args'>, lane: LaneName, key: string, item: { id: string; data: T }): Promise<AppendResult<T> | null> {
     const { producer, guard, keys, seenTtlMs, leaseMs } = this.options;
     const prepared = this.prepareAppend(item, true);
     const reply = (await guard.run(() =>
       saveAndAppendScript.run(
         producer,
-        // saveParts' keys: the first five, then its pending effects key (sixth) last.
-        [...save.keys.slice(0, 5), keys.laneSeenIds(lane, key), keys.lane(lane, key), keys.laneWaiting(lane), keys.laneLease(lane, key), save.keys[5] as string],
-        [...save.args.slice(0, 6), prepared.raw, seenTtlMs, dedupeMember(item.id), prepared.token, leaseMs],
+        [...save.keys, keys.laneSeenIds(lane, key), keys.lane(lane, key), keys.laneWaiting(lane), keys.laneLease(lane, key)],
+        [...save.args, prepared.raw, seenTtlMs, dedupeMember(item.id), prepared.token, leaseMs],
       ),
     )) as number[];
     if (reply[0] !== 1) return null;

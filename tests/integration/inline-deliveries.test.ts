@@ -1,32 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { createRouter, type AppendResult, type InboundEvent, type LaneName, type Logger, type Router, type StorageDriver } from '@botgate/core';
-import { createMemoryDriver, createRedisDriver } from '@botgate/redis';
+import { createRouter, type AppendResult, type InboundEvent, type LaneName, type Router, type StorageDriver } from '@botgate/core';
 import { RecordingBot, RecordingConnector, textOf } from '@botgate/testkit';
+import { bothDrivers, quietLogger, visitorMessage } from './fixtures/router-fixtures';
 
 // A turn's lone delivery appended to an idle outbox lane is performed by the inbox worker itself
 // (claimed with the append). Its failures must be handled exactly as the outbox drain worker
 // handles them: a retry counts an attempt and waits, a refusal dead-letters, order is kept.
 
-const quiet: Logger = { debug() {}, info() {}, warn: () => undefined, error: () => undefined, child: () => quiet };
+const visitor = (externalId: string, text: string, messageId?: string): InboundEvent => visitorMessage('deliv', externalId, text, messageId);
 
-const drivers: Array<[string, () => StorageDriver]> = [
-  ['memory', () => createMemoryDriver({ errorBackoffMs: [20], logger: quiet })],
-  ['redis', () => createRedisDriver({ url: process.env.BOTGATE_TEST_REDIS_URL as string, prefix: `t-${randomUUID()}`, errorBackoffMs: [20], logger: quiet })],
-];
-
-function visitor(externalId: string, text: string): InboundEvent {
-  return {
-    id: `deliv:${externalId}:${text}`,
-    dedupeKey: `deliv:${externalId}:${text}`,
-    channel: { vendor: 'test', connector: 'test', tenant: 'acme', externalId },
-    type: 'message',
-    author: 'visitor',
-    content: { type: 'text', text },
-    at: new Date().toISOString(),
-  };
-}
-
-describe.each(drivers)('deliveries made inline after a turn on the %s driver', (_name, makeDriver) => {
+describe.each(bothDrivers)('deliveries made inline after a turn on the %s driver', (_name, makeDriver) => {
   let storage: StorageDriver;
   let router: Router;
   let channel: RecordingConnector;
@@ -55,7 +38,7 @@ describe.each(drivers)('deliveries made inline after a turn on the %s driver', (
     const bot = new RecordingBot({ id: 'bot', name: 'Bot' }, async (input) => [{ type: 'message', content: { type: 'text', text: `echo: ${textOf(input)}` } }]);
     // Three attempts, 30 ms apart: quick enough for a test, and a visible wait.
     channel = new RecordingConnector('test', { attempts: 3, delaysMs: [30] });
-    router = createRouter({ storage, bots: new Map([['bot', bot]]), connectors: new Map([['test', channel]]), logger: quiet });
+    router = createRouter({ storage, bots: new Map([['bot', bot]]), connectors: new Map([['test', channel]]), logger: quietLogger });
     await router.startWorkers(8);
   });
 

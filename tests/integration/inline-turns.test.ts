@@ -1,34 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { createRouter, type Action, type AppendResult, type InboundEvent, type LaneName, type Logger, type Router, type StorageDriver } from '@botgate/core';
-import { createMemoryDriver, createRedisDriver } from '@botgate/redis';
+import { createRouter, type Action, type AppendResult, type InboundEvent, type LaneName, type Router, type StorageDriver } from '@botgate/core';
 import { RecordingBot, RecordingConnector, textOf } from '@botgate/testkit';
+import { bothDrivers, quietLogger, visitorMessage } from './fixtures/router-fixtures';
 
 // Synchronous turns handled inline (the waiting request holds the lane's lease and runs the
 // drainer's handler itself) mixed with turns that go through the queue: per-conversation order
 // and dedupe must be exactly those of the queued path, on both drivers.
 
-const quiet: Logger = { debug() {}, info() {}, warn: (m, meta) => process.env.DEBUG_TESTS && console.warn(m, meta), error: (m, meta) => process.env.DEBUG_TESTS && console.error(m, meta), child: () => quiet };
-
-const drivers: Array<[string, () => StorageDriver]> = [
-  ['memory', () => createMemoryDriver({ errorBackoffMs: [20], logger: quiet })],
-  ['redis', () => createRedisDriver({ url: process.env.BOTGATE_TEST_REDIS_URL as string, prefix: `t-${randomUUID()}`, errorBackoffMs: [20], logger: quiet })],
-];
-
-function visitor(externalId: string, text: string, messageId = text): InboundEvent {
-  return {
-    id: `inline:${externalId}:${messageId}`,
-    dedupeKey: `inline:${externalId}:${messageId}`,
-    channel: { vendor: 'test', connector: 'test', tenant: 'acme', externalId },
-    type: 'message',
-    author: 'visitor',
-    content: { type: 'text', text },
-    at: new Date().toISOString(),
-  };
-}
+const visitor = (externalId: string, text: string, messageId?: string): InboundEvent => visitorMessage('inline', externalId, text, messageId);
 
 const echo = (text: string): Action[] => [{ type: 'message', content: { type: 'text', text: `echo: ${text}` } }];
 
-describe.each(drivers)('inline synchronous turns on the %s driver', (_name, makeDriver) => {
+describe.each(bothDrivers)('inline synchronous turns on the %s driver', (_name, makeDriver) => {
   let storage: StorageDriver;
   let router: Router;
   let bot: RecordingBot;
@@ -66,7 +49,7 @@ describe.each(drivers)('inline synchronous turns on the %s driver', (_name, make
       return echo(text);
     });
     channel = new RecordingConnector('test');
-    router = createRouter({ storage, bots: new Map([['bot', bot]]), connectors: new Map([['test', channel]]), logger: quiet });
+    router = createRouter({ storage, bots: new Map([['bot', bot]]), connectors: new Map([['test', channel]]), logger: quietLogger });
     await router.startWorkers(8);
   });
 

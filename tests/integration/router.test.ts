@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createRouter, type InboundEvent, type Logger, type Router, type StorageDriver } from '@botgate/core';
-import { createMemoryDriver, createRedisDriver } from '@botgate/redis';
+import { createRouter, type InboundEvent, type Router, type StorageDriver } from '@botgate/core';
 import { RecordingBot, RecordingConnector, RecordingDesk, textOf } from '@botgate/testkit';
+import { bothDrivers, quietLogger, visitorMessage } from './fixtures/router-fixtures';
 
 // The router on both drivers: the foundation's promises (order, dedupe, scheduled actions and
 // their cancellation, retries → dead letter → replay, synchronous turns, handoff) as a user of
 // the core sees them.
-
-const quiet: Logger = { debug() {}, info() {}, warn: (m, meta) => process.env.DEBUG_TESTS && console.warn(m, meta), error: (m, meta) => process.env.DEBUG_TESTS && console.error(m, meta), child: () => quiet };
-
-const drivers: Array<[string, () => StorageDriver]> = [
-  ['memory', () => createMemoryDriver({ errorBackoffMs: [20], logger: quiet })],
-  ['redis', () => createRedisDriver({ url: process.env.BOTGATE_TEST_REDIS_URL as string, prefix: `t-${randomUUID()}`, errorBackoffMs: [20], logger: quiet })],
-];
 
 /** Awaits a condition on stored state (there is no event to subscribe to across drivers). */
 async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -24,19 +17,9 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Pr
 }
 
 let seq = 0;
-function visitor(externalId: string, text: string, messageId = `m${++seq}`): InboundEvent {
-  return {
-    id: `test:${externalId}:${messageId}`,
-    dedupeKey: `test:${externalId}:${messageId}`,
-    channel: { vendor: 'test', connector: 'test', tenant: 'acme', externalId },
-    type: 'message',
-    author: 'visitor',
-    content: { type: 'text', text },
-    at: new Date().toISOString(),
-  };
-}
+const visitor = (externalId: string, text: string, messageId = `m${++seq}`): InboundEvent => visitorMessage('test', externalId, text, messageId);
 
-describe.each(drivers)('router on the %s driver', (_name, makeDriver) => {
+describe.each(bothDrivers)('router on the %s driver', (_name, makeDriver) => {
   let storage: StorageDriver;
   let router: Router;
   let bot: RecordingBot;
@@ -65,7 +48,7 @@ describe.each(drivers)('router on the %s driver', (_name, makeDriver) => {
       bots: new Map([['bot', bot]]),
       connectors: new Map([['test', channel]]),
       desks: new Map([['desk', desk]]),
-      logger: quiet,
+      logger: quietLogger,
     });
     await router.startWorkers(16);
   });

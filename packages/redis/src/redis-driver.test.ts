@@ -3,18 +3,31 @@ import Redis from 'ioredis';
 import { UnavailableError } from '@botgate/core';
 import { describeStorageContract } from './contract/storage-contract';
 import { channelRef, newConversation } from './contract/fixtures';
-import { createRedisDriver } from './redis/redis-driver';
+import { createRedisDriver, type RedisDriverOptions } from './redis/redis-driver';
 
 const url = process.env.BOTGATE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A driver on a key prefix of its own and a plain client on the same server, both closed after `use`. */
+async function withDriver(
+  options: Partial<RedisDriverOptions>,
+  use: (t: { driver: ReturnType<typeof createRedisDriver>; redis: Redis; prefix: string }) => Promise<void>,
+): Promise<void> {
+  const prefix = `t-${randomUUID()}`;
+  const driver = createRedisDriver({ ...options, url, prefix });
+  const redis = new Redis(url);
+  try {
+    await use({ driver, redis, prefix });
+  } finally {
+    await driver.close();
+    await redis.quit();
+  }
+}
 
 describeStorageContract('redis driver', () => createRedisDriver({ url, prefix: `t-${randomUUID()}`, errorBackoffMs: [20] }));
 
 describe('redis driver', () => {
   it('namespaces keys under its prefix and the tenant, with a TTL on conversations', async () => {
-    const prefix = `t-${randomUUID()}`;
-    const driver = createRedisDriver({ url, prefix, conversationTtlMs: 60_000 });
-    const redis = new Redis(url);
-    try {
+    await withDriver({ conversationTtlMs: 60_000 }, async ({ driver, redis, prefix }) => {
       const ref = channelRef({ tenant: 'acme', connector: 'imi:1' });
       const { conversation } = await driver.conversations.open(ref, () => newConversation(ref));
       expect(await redis.get(`${prefix}:acme:chan:imi%3A1:${ref.externalId}`)).toBe(conversation.id);
@@ -23,17 +36,11 @@ describe('redis driver', () => {
       expect(ttl).toBeLessThanOrEqual(60_000);
       expect(driver.bullQueues().map((q) => q.name).sort()).toEqual(['inbox', 'outbox', 'scheduled']);
       expect(await driver.ping()).toBe(true);
-    } finally {
-      await driver.close();
-      await redis.quit();
-    }
+    });
   });
 
   it('keeps pending effects apart from the record until they are dropped, and returns them with it', async () => {
-    const prefix = `t-${randomUUID()}`;
-    const driver = createRedisDriver({ url, prefix });
-    const redis = new Redis(url);
-    try {
+    await withDriver({}, async ({ driver, redis, prefix }) => {
       const ref = channelRef();
       const { conversation } = await driver.conversations.open(ref, () => newConversation(ref));
       const effects = { itemId: 'e1', channelActions: [{ type: 'close' }] };
@@ -48,17 +55,11 @@ describe('redis driver', () => {
       const idle = await driver.conversations.get(conversation.id);
       expect(idle?.pendingEffects).toBeUndefined();
       expect(idle?.lastHandledEventId).toBe('e1');
-    } finally {
-      await driver.close();
-      await redis.quit();
-    }
+    });
   });
 
   it('forgets a turn once its waiter took the actions, and keeps the deferred mark that makes a late offer lose', async () => {
-    const prefix = `t-${randomUUID()}`;
-    const driver = createRedisDriver({ url, prefix });
-    const redis = new Redis(url);
-    try {
+    await withDriver({}, async ({ driver, redis, prefix }) => {
       const actions = [{ type: 'close' as const }];
       expect(await driver.rendezvous.offer('t1', actions)).toBe(true);
       expect(await driver.rendezvous.wait('t1', 1_000)).toEqual(actions);
@@ -66,17 +67,11 @@ describe('redis driver', () => {
       expect(await driver.rendezvous.wait('t2', 10)).toBeNull();
       expect(await redis.get(`${prefix}:turn:t2`)).toBe('deferred');
       expect(await driver.rendezvous.offer('t2', actions)).toBe(false);
-    } finally {
-      await driver.close();
-      await redis.quit();
-    }
+    });
   });
 
   it('remembers appended ids in one sorted set per lane for the dedupe TTL', async () => {
-    const prefix = `t-${randomUUID()}`;
-    const driver = createRedisDriver({ url, prefix, laneSeenTtlMs: 300 });
-    const redis = new Redis(url);
-    try {
+    await withDriver({ laneSeenTtlMs: 300 }, async ({ driver, redis, prefix }) => {
       expect(await driver.queue.append('outbox', 'c1', { id: 'a', data: 1 })).toBe(true);
       expect(await driver.queue.append('outbox', 'c1', { id: 'a', data: 1 })).toBe(false);
       expect(await driver.queue.append('outbox', 'c1', { id: 'b', data: 2 })).toBe(true);
@@ -85,17 +80,11 @@ describe('redis driver', () => {
       await new Promise((r) => setTimeout(r, 350));
       expect(await driver.queue.append('outbox', 'c1', { id: 'a', data: 1 })).toBe(true);
       expect(await redis.zcard(`${prefix}:lane-ids:outbox:c1`)).toBe(1);
-    } finally {
-      await driver.close();
-      await redis.quit();
-    }
+    });
   });
 
   it('gives lanes whose drain job was lost a new one when workers start', async () => {
-    const prefix = `t-${randomUUID()}`;
-    const driver = createRedisDriver({ url, prefix });
-    const redis = new Redis(url);
-    try {
+    await withDriver({}, async ({ driver, redis, prefix }) => {
       await driver.queue.append('inbox', 'conv:lost', { id: 'a', data: 1 });
       await driver.queue.append('inbox', 'conv:stale', { id: 'b', data: 1 });
       const inbox = driver.bullQueues().find((q) => q.name === 'inbox');
@@ -120,17 +109,11 @@ describe('redis driver', () => {
       // Close only once start-up (its recovery sweep included) is over.
       await started;
       expect([...handled].sort()).toEqual(['conv:lost', 'conv:stale']);
-    } finally {
-      await driver.close();
-      await redis.quit();
-    }
+    });
   });
 
   it('gives a lane stranded after start-up (a process died mid inline turn) a drain job within one sweep', async () => {
-    const prefix = `t-${randomUUID()}`;
-    const driver = createRedisDriver({ url, prefix, laneSweepIntervalMs: 100 });
-    const redis = new Redis(url);
-    try {
+    await withDriver({ laneSweepIntervalMs: 100 }, async ({ driver, redis, prefix }) => {
       let resolveHandled: (key: string) => void = () => undefined;
       const handled = new Promise<string>((resolve) => (resolveHandled = resolve));
       // Workers up and the start-up sweep done: the lane appears only afterwards.
@@ -139,17 +122,11 @@ describe('redis driver', () => {
       const item = { id: 'orphan', data: 1, attempts: 0, enqueuedAt: Date.now() };
       await redis.rpush(`${prefix}:lane:inbox:conv:orphan`, JSON.stringify(item));
       expect(await handled).toBe('conv:orphan');
-    } finally {
-      await driver.close();
-      await redis.quit();
-    }
+    });
   });
 
   it('keeps a record namespace index no larger than its live records, even if never listed', async () => {
-    const prefix = `t-${randomUUID()}`;
-    const driver = createRedisDriver({ url, prefix });
-    const redis = new Redis(url);
-    try {
+    await withDriver({}, async ({ driver, redis, prefix }) => {
       for (let i = 0; i < 50; i++) await driver.records.put('outbox', `c${i}`, { i }, 20);
       await driver.records.put('outbox', 'kept', { kept: true });
       const started = Date.now();
@@ -160,10 +137,7 @@ describe('redis driver', () => {
       await driver.records.put('outbox', 'fresh', { fresh: true }, 60_000);
       expect(await redis.zcard(`${prefix}:rec-index:outbox`)).toBe(2);
       expect((await driver.records.list('outbox')).map((r) => r.key)).toEqual(['fresh', 'kept']);
-    } finally {
-      await driver.close();
-      await redis.quit();
-    }
+    });
   });
 
   it('closes cleanly right after it was made (BullMQ start-up failing after close is not an unhandled error)', async () => {

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { NotFoundError, type IngestOptions } from '@botgate/core';
 import type { BotLink } from './bot-link';
 import type { IadvizeRouteContext } from './context';
-import { assertValidAnswer, identifier, keepValidReplies, parseBody } from './http';
+import { assertValidAnswer, identifier, keepValidReplies, parseBody, writeJson } from './http';
 import {
   ConversationResponse,
   PostMessageRequest,
@@ -69,7 +69,7 @@ function sendEnvelope(ctx: IadvizeRouteContext, res: Response, id: ConversationI
   // The envelope is checked on its own: every reply was just checked one by one (and a bad one
   // dropped), so checking them again inside the envelope would only double the cost.
   assertValidAnswer(ConversationResponse, envelope);
-  res.status(200).json({ ...envelope, replies: keepValidReplies(replies, ctx.logger) });
+  writeJson(res, JSON.stringify({ ...envelope, replies: keepValidReplies(replies, ctx.logger) }));
 }
 
 /** POST /conversations: echo iAdvize's id; [] unless the history says another bot transferred to us. */

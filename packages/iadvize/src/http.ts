@@ -34,6 +34,13 @@ export function parseJsonBody(req: Request, _res: Response, next: NextFunction):
 export function signedJsonBody(verify: RequestHandler | undefined): RequestHandler {
   const parse = (req: Request, res: Response, next: NextFunction) => parseJsonBody(req, res, next);
   return function signedJsonBodyMiddleware(req, res, next) {
+    // GET and HEAD are signed over their query string and carry no body: nothing to read or parse
+    // (the availability poll comes every second per operator).
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      if (verify) void verify(req, res, next);
+      else next();
+      return;
+    }
     void captureRawBody(req, res, (error?: unknown) => {
       if (error) return next(error);
       if (!verify) return parse(req, res, next);
@@ -87,10 +94,24 @@ export function assertValidAnswer<T extends TSchema>(schema: T, body: unknown): 
   }
 }
 
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * A 200 with these JSON bytes (a string is UTF-8 encoded). Written with node's own writeHead:
+ * the answers of the hot routes are always JSON of a known type and length, so express's content
+ * type lookup, charset parsing and length work per response are skipped. Headers set earlier (the
+ * security headers) are kept; a HEAD answer gets the headers only.
+ */
+export function writeJson(res: Response, body: string | Buffer): void {
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  res.writeHead(200, { 'content-type': JSON_CONTENT_TYPE, 'content-length': length });
+  res.end(body);
+}
+
 /** Sends `body` after checking it against its schema (a 500 if it does not match). */
 export function sendValid<T extends TSchema>(res: Response, schema: T, body: unknown): void {
   assertValidAnswer(schema, body);
-  res.status(200).json(body);
+  writeJson(res, JSON.stringify(body));
 }
 
 interface HttpLikeError {

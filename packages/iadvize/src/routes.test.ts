@@ -130,6 +130,24 @@ describe('bot configuration endpoints', () => {
     expect(records.gets).toBe(reads);
   });
 
+  it('signs GET and HEAD over the query alone: a body sent with a GET is neither read nor signed', async () => {
+    const { app } = await linked();
+    const path = `/availability-strategies?idOperator=ha-42&${QS}`;
+    const querySignature = signIadvizePayload(SECRET, path.slice(path.indexOf('?') + 1));
+    const withBody = await request(app)
+      .get(`/iadvize${path}`)
+      .set('x-iadvize-signature', querySignature)
+      .set('content-type', 'application/json')
+      .send('{"not":"signed"}')
+      .expect(200);
+    expect(withBody.body).toEqual([{ strategy: 'customAvailability', availability: true }]);
+    const head = await request(app).head(`/iadvize${path}`).set('x-iadvize-signature', querySignature).expect(200);
+    expect(head.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(head.headers['content-length']).toBe(withBody.headers['content-length']);
+    expect(head.text).toBeUndefined();
+    await request(app).head(`/iadvize${path}`).set('x-iadvize-signature', signIadvizePayload(SECRET, 'other')).expect(401);
+  });
+
   it('reloads links written through another instance on start', async () => {
     const { records } = await linked();
     const second = createIadvizeConnector(

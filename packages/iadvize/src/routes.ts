@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '@botgate/core';
 import type { BotLink } from './bot-link';
 import type { IadvizeRouteContext } from './context';
 import { postMessageHandler, startConversationHandler } from './conversation-routes';
-import { assertValidAnswer, iadvizeErrorHandler, identifier, parseBody, sendValid, signedJsonBody } from './http';
+import { assertValidAnswer, iadvizeErrorHandler, identifier, parseBody, sendValid, signedJsonBody, writeJson } from './http';
 import {
   AvailabilityStrategyList,
   BotResponse,
@@ -114,12 +114,12 @@ async function getBot(ctx: IadvizeRouteContext, req: Request, res: Response): Pr
  * strategies come from this connector's configuration).
  */
 function availabilityRoute(ctx: IadvizeRouteContext): (req: Request, res: Response) => void {
-  const answers = new WeakMap<object, string>();
-  const answerOf = (strategy: object): string => {
+  const answers = new WeakMap<object, Buffer>();
+  const answerOf = (strategy: object): Buffer => {
     let answer = answers.get(strategy);
     if (answer === undefined) {
       assertValidAnswer(AvailabilityStrategyList, [strategy]);
-      answer = JSON.stringify([strategy]);
+      answer = Buffer.from(JSON.stringify([strategy]), 'utf8');
       answers.set(strategy, answer);
     }
     return answer;
@@ -128,8 +128,7 @@ function availabilityRoute(ctx: IadvizeRouteContext): (req: Request, res: Respon
     const idOperator = identifier('idOperator', req.query.idOperator, false);
     const link = idOperator ? ctx.operators.cached(idOperator) : undefined;
     const botId = link?.idBot ?? ctx.defaultBotId;
-    const strategy = (botId && ctx.availability[botId]) || ctx.defaultAvailability;
-    res.status(200).type('application/json').send(answerOf(strategy));
+    writeJson(res, answerOf((botId && ctx.availability[botId]) || ctx.defaultAvailability));
   };
 }
 

@@ -125,6 +125,78 @@ describe('redis driver', () => {
     });
   });
 
+  /** BullMQ's 'added' and 'deduplicated' events of a lane queue so far. */
+  async function drainJobAdds(redis: Redis, prefix: string, lane: string): Promise<{ added: number; deduplicated: number }> {
+    const entries = await redis.xrange(`${prefix}:bull:${lane}:events`, '-', '+');
+    const events = entries.map(([, fields]) => fields[fields.indexOf('event') + 1]);
+    return { added: events.filter((e) => e === 'added').length, deduplicated: events.filter((e) => e === 'deduplicated').length };
+  }
+
+  it('adds one drain job for a burst on one lane (the later appends see it pending), and the job drains the whole burst in order', async () => {
+    await withDriver({}, async ({ driver, redis, prefix }) => {
+      for (const id of ['a', 'b', 'c', 'd', 'e']) expect(await driver.queue.append('inbox', 'conv:burst', { id, data: id })).toBe(true);
+      // One BullMQ add in all: no add-then-deduplicate for b..e.
+      expect(await drainJobAdds(redis, prefix, 'inbox')).toEqual({ added: 1, deduplicated: 0 });
+      const handled: string[] = [];
+      let resolveAll: () => void = () => undefined;
+      const all = new Promise<void>((resolve) => (resolveAll = resolve));
+      await driver.queue.startWorkers({
+        lane: async (_lane, _key, item) => {
+          handled.push(item.data as string);
+          if (handled.length === 5) resolveAll();
+          return { kind: 'done' };
+        },
+        scheduled: async () => undefined,
+      });
+      await all;
+      expect(handled).toEqual(['a', 'b', 'c', 'd', 'e']);
+      // The job took the mark away when it started: the next append makes sure of a job again.
+      expect(await redis.exists(`${prefix}:lane-pending:inbox:conv:burst`)).toBe(0);
+    });
+  });
+
+  it('handles what is appended while the lane is being drained: the running job no longer counts as pending', async () => {
+    await withDriver({}, async ({ driver }) => {
+      const handled: string[] = [];
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let resolveStarted: () => void = () => undefined;
+      const started = new Promise<void>((resolve) => (resolveStarted = resolve));
+      let resolveAll: () => void = () => undefined;
+      const all = new Promise<void>((resolve) => (resolveAll = resolve));
+      await driver.queue.startWorkers({
+        lane: async (_lane, _key, item) => {
+          if (item.data === 'first') {
+            resolveStarted();
+            await held;
+          }
+          handled.push(item.data as string);
+          if (handled.length === 4) resolveAll();
+          return { kind: 'done' };
+        },
+        scheduled: async () => undefined,
+      });
+      await driver.queue.append('outbox', 'conv:busy', { id: '1', data: 'first' });
+      await started;
+      for (const [id, data] of [['2', 'second'], ['3', 'third'], ['4', 'fourth']]) await driver.queue.append('outbox', 'conv:busy', { id, data });
+      release();
+      await all;
+      expect(handled).toEqual(['first', 'second', 'third', 'fourth']);
+    });
+  });
+
+  it('still handles an item appended behind a drain-pending mark whose job never came (its process died between the two): the sweep', async () => {
+    await withDriver({ laneSweepIntervalMs: 100 }, async ({ driver, redis, prefix }) => {
+      let resolveHandled: (data: unknown) => void = () => undefined;
+      const handled = new Promise<unknown>((resolve) => (resolveHandled = resolve));
+      await driver.queue.startWorkers({ lane: async (_lane, _key, item) => (resolveHandled(item.data), { kind: 'done' }), scheduled: async () => undefined });
+      await redis.set(`${prefix}:lane-pending:inbox:conv:orphaned-mark`, '1', 'PX', 60_000);
+      expect(await driver.queue.append('inbox', 'conv:orphaned-mark', { id: 'x', data: 'behind the mark' })).toBe(true);
+      expect(await drainJobAdds(redis, prefix, 'inbox')).toEqual({ added: 0, deduplicated: 0 });
+      expect(await handled).toBe('behind the mark');
+    });
+  });
+
   it('keeps a record namespace index no larger than its live records, even if never listed', async () => {
     await withDriver({}, async ({ driver, redis, prefix }) => {
       for (let i = 0; i < 50; i++) await driver.records.put('outbox', `c${i}`, { i }, 20);

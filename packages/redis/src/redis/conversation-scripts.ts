@@ -48,8 +48,9 @@ return {created, record, conversationId}
  * the handler needs beside the record.
  * KEYS: channel index, new conversation, updated-at zset, inbox waiting counter.
  * ARGV: 1-5 as OPEN_CONVERSATION; 6 item json, 7 seen ttl ms, 8 dedupe member of the item id, 9 lease token ('' =
- * append only), 10 lease ttl ms, 11-14 key prefixes of the seen ids, lane, lease, pending effects.
- * Returns {created, json, appended (0 duplicate, 1, 2 leased), pending effects json or false, id}.
+ * append only), 10 lease ttl ms, 11-14 key prefixes of the seen ids, lane, lease, pending effects,
+ * 15 key prefix of the drain-pending mark, 16 its ttl ms.
+ * Returns {created, json, appended (0 duplicate, 1, 2 leased, 3 drain pending), pending effects json or false, id}.
  */
 export const openAndAppendScript = new LuaScript(`${OPEN_CONVERSATION}
 ${laneAppend({
@@ -57,11 +58,13 @@ ${laneAppend({
   laneKey: '(ARGV[12] .. conversationId)',
   waitingKey: 'KEYS[4]',
   leaseKey: '(ARGV[13] .. conversationId)',
+  pendingKey: '(ARGV[15] .. conversationId)',
   itemJson: 'ARGV[6]',
   seenTtlMs: 'ARGV[7]',
   itemId: 'ARGV[8]',
   leaseToken: 'ARGV[9]',
   leaseTtlMs: 'ARGV[10]',
+  pendingTtlMs: 'ARGV[16]',
 })}
 local effects = false
 if appended == 2 then effects = redis.call('GET', ARGV[14] .. conversationId) end
@@ -132,14 +135,14 @@ return {1, popped, remaining, nextHead}
  * Pending effects left by an earlier event are deleted: this state owes none.
  * A lost compare-and-set changes nothing and returns {code} (-1 missing, 0 conflict).
  * KEYS: conversation, updated-at zset, channel index, timeline, timeline status, pending effects,
- * seen ids, lane list, waiting counter, lease.
+ * seen ids, lane list, waiting counter, lease, drain-pending mark.
  * ARGV: 1-6 as casUpdateConversationScript, 7 item json, 8 seen ttl ms, 9 dedupe member, 10 lease
- * token, 11 lease ttl ms.
- * Returns {1, appended (0 duplicate, 1, 2 leased)} when written.
+ * token, 11 lease ttl ms, 12 drain-pending ttl ms.
+ * Returns {1, appended (0 duplicate, 1, 2 leased, 3 drain pending)} when written.
  */
 export const saveAndAppendScript = new LuaScript(`${casSave((code) => `return {${code}}`)}
 redis.call('DEL', KEYS[6])
-${laneAppend({ idsKey: 'KEYS[7]', laneKey: 'KEYS[8]', waitingKey: 'KEYS[9]', leaseKey: 'KEYS[10]', itemJson: 'ARGV[7]', seenTtlMs: 'ARGV[8]', itemId: 'ARGV[9]', leaseToken: 'ARGV[10]', leaseTtlMs: 'ARGV[11]' })}
+${laneAppend({ idsKey: 'KEYS[7]', laneKey: 'KEYS[8]', waitingKey: 'KEYS[9]', leaseKey: 'KEYS[10]', pendingKey: 'KEYS[11]', itemJson: 'ARGV[7]', seenTtlMs: 'ARGV[8]', itemId: 'ARGV[9]', leaseToken: 'ARGV[10]', leaseTtlMs: 'ARGV[11]', pendingTtlMs: 'ARGV[12]' })}
 return {1, appended}
 `);
 

@@ -51,9 +51,15 @@ export class LaneDrainer {
   private async drainUnderLease({ lane, key }: DrainJobData): Promise<DrainExit> {
     const { redis, keys, leaseMs, leaseBusyDelayMs } = this.options;
     // The head is read in the same round trip as the lease is taken: sent after the acquire on
-    // the same connection, it sees the lane as the new holder does.
+    // the same connection, it sees the lane as the new holder does. The drain-pending mark goes
+    // before the read: an append that still saw it skipped its own job, and its item is in the
+    // lane by then, so this run (or, when it parks, this job's next one) reads it.
     const reloads = acquireLeaseScript.reloads;
-    const [lease, head] = await Promise.all([KeyLease.acquire(redis, keys.laneLease(lane, key), leaseMs), redis.lindex(keys.lane(lane, key), 0)]);
+    const [lease, , head] = await Promise.all([
+      KeyLease.acquire(redis, keys.laneLease(lane, key), leaseMs),
+      redis.del(keys.laneDrainPending(lane, key)),
+      redis.lindex(keys.lane(lane, key), 0),
+    ]);
     if (!lease) return { kind: 'delay', until: Date.now() + leaseBusyDelayMs };
     try {
       // A re-sent (NOSCRIPT) acquire ran after the read: read again under the lease.

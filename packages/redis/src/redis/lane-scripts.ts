@@ -10,19 +10,27 @@ export interface LaneAppendParts {
   laneKey: string;
   waitingKey: string;
   leaseKey: string;
+  /** laneDrainPending of the lane. */
+  pendingKey: string;
   itemJson: string;
   seenTtlMs: string;
   itemId: string;
   /** '' = append only; else take the lease with this token when the lane was idle. */
   leaseToken: string;
   leaseTtlMs: string;
+  /** How long the drain-pending mark lives at most (a job lost after it was set). */
+  pendingTtlMs: string;
 }
 
 /**
  * Lua that appends an item to a lane unless its id was appended within the dedupe TTL, and sets
  * `appended`: 0 duplicate, 1 appended (a drain job is needed), 2 appended alone and the lease
  * taken (nobody held it and a token was given: the caller handles the item in-process instead of
- * through a drain job). An item appended behind others still gets its drain job made sure of:
+ * through a drain job), 3 appended and a drain job is already on its way (the drain-pending mark
+ * was there: some append made sure of a job since the lane was last read, and that job reads the
+ * lane after deleting the mark, so it will see this item; no BullMQ add, which costs more than the
+ * whole append, for each event of a busy conversation). Answer 1 sets the mark: the caller must
+ * then add the job. An item appended behind others still gets its drain job made sure of:
  * if whoever holds the lane dies (an in-process claim has no BullMQ job of its own), that job is
  * what takes the lane over once the lease runs out, instead of the lane sweep a minute later.
  * The ids appended within the TTL are one sorted set per lane (score = when the id may come
@@ -42,26 +50,33 @@ if not (expires and tonumber(expires) > now) then
   local length = redis.call('RPUSH', ${p.laneKey}, ${p.itemJson})
   redis.call('INCR', ${p.waitingKey})
   appended = 1
-  if length == 1 and ${p.leaseToken} ~= '' and redis.call('SET', ${p.leaseKey}, ${p.leaseToken}, 'NX', 'PX', ${p.leaseTtlMs}) then appended = 2 end
+  if length == 1 and ${p.leaseToken} ~= '' and redis.call('SET', ${p.leaseKey}, ${p.leaseToken}, 'NX', 'PX', ${p.leaseTtlMs}) then
+    appended = 2
+  elseif not redis.call('SET', ${p.pendingKey}, '1', 'NX', 'PX', ${p.pendingTtlMs}) then
+    appended = 3
+  end
 end
 `;
 }
 
 /**
- * KEYS: seen ids zset, lane list, waiting counter, lease.
- * ARGV: item json, seen ttl ms, dedupe member (dedupeMember of the item id), lease token ('' = append only), lease ttl ms.
- * 0 duplicate, 1 appended, 2 appended and the lease is ours.
+ * KEYS: seen ids zset, lane list, waiting counter, lease, drain-pending mark.
+ * ARGV: item json, seen ttl ms, dedupe member (dedupeMember of the item id), lease token ('' = append only), lease ttl ms,
+ * drain-pending ttl ms.
+ * 0 duplicate, 1 appended (add a drain job), 2 appended and the lease is ours, 3 appended, a drain job is on its way.
  */
 export const appendLaneItemScript = new LuaScript(`${laneAppend({
   idsKey: 'KEYS[1]',
   laneKey: 'KEYS[2]',
   waitingKey: 'KEYS[3]',
   leaseKey: 'KEYS[4]',
+  pendingKey: 'KEYS[5]',
   itemJson: 'ARGV[1]',
   seenTtlMs: 'ARGV[2]',
   itemId: 'ARGV[3]',
   leaseToken: 'ARGV[4]',
   leaseTtlMs: 'ARGV[5]',
+  pendingTtlMs: 'ARGV[6]',
 })}
 return appended
 `);

@@ -28,6 +28,11 @@ export interface RedisKeys {
   laneSeenIds(lane: LaneName, key: string): string;
   laneWaiting(lane: LaneName): string;
   laneLease(lane: LaneName, key: string): string;
+  /**
+   * Set by the append that makes sure of a lane's drain job, deleted by the drain job when it
+   * starts reading the lane: while it exists, later appends know a job will read their item.
+   */
+  laneDrainPending(lane: LaneName, key: string): string;
   deadLetters: string;
   deadLetterIndex: string;
   scheduledFor(conversationId: string): string;
@@ -54,6 +59,7 @@ export function redisKeys(prefix: string): RedisKeys {
     laneSeenIds: (lane, key) => `${p}:lane-ids:${lane}:${enc(key)}`,
     laneWaiting: (lane) => `${p}:lane-waiting:${lane}`,
     laneLease: (lane, key) => `${p}:lane-lease:${lane}:${key}`,
+    laneDrainPending: (lane, key) => `${p}:lane-pending:${lane}:${key}`,
     deadLetters: `${p}:dlq`,
     deadLetterIndex: `${p}:dlq:by-time`,
     scheduledFor: (id) => `${p}:sched-by-conv:${id}`,

@@ -3,7 +3,7 @@ import { openAndAppendScript } from './conversation-scripts';
 import type { RedisConversationStore } from './redis-conversation-store';
 import type { RedisGuard } from './redis-guard';
 import { dedupeMember, type RedisKeys } from './redis-keys';
-import type { RedisWorkQueue } from './redis-work-queue';
+import { DRAIN_PENDING_TTL_MS, type RedisWorkQueue } from './redis-work-queue';
 import type Redis from 'ioredis';
 
 export interface OpenAndAppendDeps {
@@ -48,6 +48,8 @@ export function redisOpenAndAppend(deps: OpenAndAppendDeps) {
             keys.lane('inbox', ''),
             keys.laneLease('inbox', ''),
             keys.pendingEffects(''),
+            keys.laneDrainPending('inbox', ''),
+            DRAIN_PENDING_TTL_MS,
           ],
         ),
       ),

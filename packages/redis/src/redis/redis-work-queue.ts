@@ -50,6 +50,14 @@ export interface RedisWorkQueueOptions {
   laneSweepIntervalMs: number;
 }
 
+/**
+ * Longest life of a lane's drain-pending mark. The drain job deletes it when it starts, so this
+ * only matters when the job was lost after the mark was set (the process died between the two
+ * calls): appends then skip the add until it expires, and the lane sweep also finds the lane.
+ * A mark that expires while its job still waits (a deep backlog) only costs a redundant add.
+ */
+export const DRAIN_PENDING_TTL_MS = 30_000;
+
 /** How long close() waits for a BullMQ queue's or worker's start-up to finish or fail. */
 const STARTUP_SETTLE_MS = 2_000;
 
@@ -104,40 +112,28 @@ export class RedisWorkQueue implements WorkQueue {
   }
 
   async append<T>(lane: LaneName, key: string, item: { id: string; data: T; notBefore?: number }): Promise<boolean> {
-    const { producer, guard, keys, seenTtlMs, leaseMs } = this.options;
-    const { raw } = this.prepareAppend(item, false);
-    // Both commands go out together on the producer connection (one round trip instead of two).
-    // Redis runs them in the order sent, so the drain job can never see the lane before the item.
-    // Ensured for duplicates too: a retried append after a failed add must still get a drainer.
-    const reloads = appendLaneItemScript.reloads;
-    const [appended] = await Promise.all([
-      guard.run(() =>
-        appendLaneItemScript.run(
-          producer,
-          [keys.laneSeenIds(lane, key), keys.lane(lane, key), keys.laneWaiting(lane), keys.laneLease(lane, key)],
-          [raw, seenTtlMs, dedupeMember(item.id), '', leaseMs],
-        ),
-      ),
-      this.ensureDrain(lane, key),
-    ]);
-    // A script unknown to the server (first call, restart) is re-sent after the drain job was
-    // added: that job may have found the lane empty, so ensure one again (deduplicated).
-    if (appendLaneItemScript.reloads !== reloads) await this.ensureDrain(lane, key);
-    return appended === 1;
+    const prepared = this.prepareAppend(item, false);
+    const result = await this.options.guard.run(() => appendLaneItemScript.run(this.options.producer, this.laneAppendKeys(lane, key), this.laneAppendArgs(item.id, prepared)));
+    return (await this.settleAppend(lane, key, prepared, Number(result))).appended;
+  }
+
+  /** KEYS of appendLaneItemScript for this lane. */
+  private laneAppendKeys(lane: LaneName, key: string): string[] {
+    const { keys } = this.options;
+    return [keys.laneSeenIds(lane, key), keys.lane(lane, key), keys.laneWaiting(lane), keys.laneLease(lane, key), keys.laneDrainPending(lane, key)];
+  }
+
+  /** ARGV of appendLaneItemScript (and of the append part of saveAndAppendScript). */
+  private laneAppendArgs(itemId: string, prepared: PreparedAppend<unknown>): Array<string | number> {
+    const { seenTtlMs, leaseMs } = this.options;
+    return [prepared.raw, seenTtlMs, dedupeMember(itemId), prepared.token, leaseMs, DRAIN_PENDING_TTL_MS];
   }
 
   async appendAndClaim<T>(lane: LaneName, key: string, item: { id: string; data: T }): Promise<AppendResult<T>> {
     // Without workers here there is no one to hand a failed claim to: plain append.
     if (!this.drainer) return { appended: await this.append(lane, key, item) };
-    const { producer, guard, keys, seenTtlMs, leaseMs } = this.options;
     const prepared = this.prepareAppend(item, true);
-    const result = await guard.run(() =>
-      appendLaneItemScript.run(
-        producer,
-        [keys.laneSeenIds(lane, key), keys.lane(lane, key), keys.laneWaiting(lane), keys.laneLease(lane, key)],
-        [prepared.raw, seenTtlMs, dedupeMember(item.id), prepared.token, leaseMs],
-      ),
-    );
+    const result = await this.options.guard.run(() => appendLaneItemScript.run(this.options.producer, this.laneAppendKeys(lane, key), this.laneAppendArgs(item.id, prepared)));
     return this.settleAppend(lane, key, prepared, Number(result));
   }
 
@@ -146,14 +142,9 @@ export class RedisWorkQueue implements WorkQueue {
    * script (saveAndAppendScript); null when the compare-and-set lost and nothing was written.
    */
   async saveAndAppend<T>(save: Pick<ConversationSave, 'keys' | 'args'>, lane: LaneName, key: string, item: { id: string; data: T }): Promise<AppendResult<T> | null> {
-    const { producer, guard, keys, seenTtlMs, leaseMs } = this.options;
     const prepared = this.prepareAppend(item, true);
-    const reply = (await guard.run(() =>
-      saveAndAppendScript.run(
-        producer,
-        [...save.keys, keys.laneSeenIds(lane, key), keys.lane(lane, key), keys.laneWaiting(lane), keys.laneLease(lane, key)],
-        [...save.args, prepared.raw, seenTtlMs, dedupeMember(item.id), prepared.token, leaseMs],
-      ),
+    const reply = (await this.options.guard.run(() =>
+      saveAndAppendScript.run(this.options.producer, [...save.keys, ...this.laneAppendKeys(lane, key)], [...save.args, ...this.laneAppendArgs(item.id, prepared)]),
     )) as number[];
     if (reply[0] !== 1) return null;
     return this.settleAppend(lane, key, prepared, Number(reply[1]));
@@ -170,12 +161,19 @@ export class RedisWorkQueue implements WorkQueue {
   }
 
   /**
-   * What an append script's answer means for the caller: a claim (2), or a drain job made sure
-   * of (1 appended, 0 duplicate: a retried append after a failed add must still get a drainer).
+   * What an append script's answer means for the caller: a claim (2), a drain job already on its
+   * way (3), or a drain job made sure of (1 appended, 0 duplicate: a retried append after a
+   * failed add must still get a drainer).
    */
   async settleAppend<T>(lane: LaneName, key: string, prepared: PreparedAppend<T>, result: number): Promise<AppendResult<T>> {
+    if (result === 3) return { appended: true };
     if (result !== 2) {
-      await this.ensureDrain(lane, key);
+      await this.ensureDrain(lane, key).catch(async (error: unknown) => {
+        // The mark this append set promises a job that was not added: take it back, so the next
+        // append adds one (if Redis is away this fails too, and the mark expires on its own).
+        if (result === 1) await this.options.producer.del(this.options.keys.laneDrainPending(lane, key)).catch(() => 0);
+        throw error;
+      });
       return { appended: result === 1 };
     }
     const { producer, keys, leaseMs } = this.options;

@@ -3,6 +3,7 @@ export * from './ports';
 export * from './errors';
 export * from './validation';
 export * from './degrade';
+export * from './write-answer';
 export * from './router/ingress';
 export * from './router/router';
 export { commitPerformed, finishTurn, openAndAppend } from './router/open-and-append';

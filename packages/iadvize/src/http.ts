@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { BotgateError, ValidationError, compileSchema, toIssues, type Logger } from '@botgate/core';
+import { BotgateError, JSON_UTF8, ValidationError, compileSchema, toIssues, writeAnswer, type Logger } from '@botgate/core';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { MAX_IDENTIFIER_LENGTH, Reply } from './schemas';
 
@@ -94,18 +94,9 @@ export function assertValidAnswer<T extends TSchema>(schema: T, body: unknown): 
   }
 }
 
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
-
-/**
- * A 200 with these JSON bytes (a string is UTF-8 encoded). Written with node's own writeHead:
- * the answers of the hot routes are always JSON of a known type and length, so express's content
- * type lookup, charset parsing and length work per response are skipped. Headers set earlier (the
- * security headers) are kept; a HEAD answer gets the headers only.
- */
+/** A 200 with these JSON bytes (see writeAnswer). */
 export function writeJson(res: Response, body: string | Buffer): void {
-  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-  res.writeHead(200, { 'content-type': JSON_CONTENT_TYPE, 'content-length': length });
-  res.end(body);
+  writeAnswer(res, JSON_UTF8, body);
 }
 
 /** Sends `body` after checking it against its schema (a 500 if it does not match). */

@@ -1,5 +1,8 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import {
+  JSON_UTF8,
+  TEXT_UTF8,
+  writeAnswer,
   NotFoundError,
   ValidationError,
   WEBHOOK_RETRY_LATER,
@@ -63,11 +66,8 @@ export function parseImiconnectBody(raw: Buffer, contentType: string | undefined
 /** Every successful answer carries the token back: the doc's only hint at how Verify passes. */
 function acknowledge(res: Response, integration: ResolvedImiconnectIntegration): void {
   const token = integration.verificationToken ?? integration.accessToken ?? '';
-  if (integration.tokenEcho.format === 'json') {
-    res.status(200).json({ [integration.tokenEcho.jsonKey]: token });
-  } else {
-    res.status(200).type('text/plain').send(token || 'OK');
-  }
+  if (integration.tokenEcho.format === 'json') writeAnswer(res, JSON_UTF8, JSON.stringify({ [integration.tokenEcho.jsonKey]: token }));
+  else writeAnswer(res, TEXT_UTF8, token || 'OK');
 }
 
 export function createImiconnectRouter(

@@ -96,8 +96,11 @@ export function isBotConversation(input: ImiconnectInbound): boolean {
   return (input.conversationType ?? 'BOT').trim().toUpperCase() === 'BOT';
 }
 
+/** The object without its undefined fields (a loop: this runs a few times per acknowledged event). */
 function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) if (value[key] !== undefined) kept[key] = value[key];
+  return kept as T;
 }
 
 const MEDIA_MIME: Record<string, string> = { image: 'image/*', video: 'video/*', audio: 'audio/*' };

@@ -11,7 +11,7 @@ import { WORKLOADS, cpuSeconds, isWorkload, startWorkload } from './lib/workload
 // use bench/paired.ts, which runs both variants side by side under the same load).
 //
 // usage: node --conditions=botgate-src --import tsx bench/cpu-per-request.ts <workload> [seconds] [--src] [-- node flags]
-//   workload: iadvize-message | iadvize-availability | imiconnect-ack | bare-express
+//   workload: iadvize-message | iadvize-availability | imiconnect-ack | imiconnect-ack-api | bare-express
 //   (the gateway is the compiled one: npm run build first, or --src for the sources under tsx)
 
 async function main(): Promise<void> {

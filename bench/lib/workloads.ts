@@ -9,7 +9,7 @@ import { startBareExpress, startGateway, type ServerProcess } from './processes'
 // The loads of the benchmark suites as single workloads, for the diagnosis tools
 // (cpu-per-request, paired): one server, the requests it is loaded with, and how to stop it.
 
-export const WORKLOADS = ['iadvize-message', 'iadvize-availability', 'imiconnect-ack', 'bare-express'] as const;
+export const WORKLOADS = ['iadvize-message', 'iadvize-availability', 'imiconnect-ack', 'imiconnect-ack-api', 'bare-express'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 export function isWorkload(name: string | undefined): name is Workload {
@@ -48,6 +48,11 @@ export async function startWorkload(
     return { server, load: messageRequests(run, () => '/json'), settled: settledAtOnce, stop: () => server.stop() };
   }
   const gatewayOptions = { redisUrl, nodeFlags, ...(options.env ? { env: options.env } : {}), ...(options.root ? { root: options.root } : {}) };
+  if (workload === 'imiconnect-ack-api') {
+    // The intake alone (role api, no worker anywhere): the events stay queued in Redis.
+    const server = await startGateway(imiconnectGatewayConfig('http://127.0.0.1:9/unused'), { ...gatewayOptions, role: 'api' });
+    return { server, load: webhookRequests(run, IMICONNECT_WEBHOOK_PATH), settled: settledAtOnce, stop: () => server.stop() };
+  }
   if (workload === 'imiconnect-ack') {
     const inbound = await startImiconnectInboundServer();
     let delivered = 0;

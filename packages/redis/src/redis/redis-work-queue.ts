@@ -112,9 +112,18 @@ export class RedisWorkQueue implements WorkQueue {
   }
 
   async append<T>(lane: LaneName, key: string, item: { id: string; data: T; notBefore?: number }): Promise<boolean> {
-    const prepared = this.prepareAppend(item, false);
+    return (await this.appendItem(lane, key, item, false)).appended;
+  }
+
+  async appendAndClaim<T>(lane: LaneName, key: string, item: { id: string; data: T }): Promise<AppendResult<T>> {
+    // Without workers here there is no one to hand a failed claim to: plain append.
+    return this.appendItem(lane, key, item, this.drainer !== undefined);
+  }
+
+  private async appendItem<T>(lane: LaneName, key: string, item: { id: string; data: T; notBefore?: number }, claim: boolean): Promise<AppendResult<T>> {
+    const prepared = this.prepareAppend(item, claim);
     const result = await this.options.guard.run(() => appendLaneItemScript.run(this.options.producer, this.laneAppendKeys(lane, key), this.laneAppendArgs(item.id, prepared)));
-    return (await this.settleAppend(lane, key, prepared, Number(result))).appended;
+    return this.settleAppend(lane, key, prepared, Number(result));
   }
 
   /** KEYS of appendLaneItemScript for this lane. */
@@ -127,14 +136,6 @@ export class RedisWorkQueue implements WorkQueue {
   private laneAppendArgs(itemId: string, prepared: PreparedAppend<unknown>): Array<string | number> {
     const { seenTtlMs, leaseMs } = this.options;
     return [prepared.raw, seenTtlMs, dedupeMember(itemId), prepared.token, leaseMs, DRAIN_PENDING_TTL_MS];
-  }
-
-  async appendAndClaim<T>(lane: LaneName, key: string, item: { id: string; data: T }): Promise<AppendResult<T>> {
-    // Without workers here there is no one to hand a failed claim to: plain append.
-    if (!this.drainer) return { appended: await this.append(lane, key, item) };
-    const prepared = this.prepareAppend(item, true);
-    const result = await this.options.guard.run(() => appendLaneItemScript.run(this.options.producer, this.laneAppendKeys(lane, key), this.laneAppendArgs(item.id, prepared)));
-    return this.settleAppend(lane, key, prepared, Number(result));
   }
 
   /**

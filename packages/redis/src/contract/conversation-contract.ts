@@ -1,16 +1,11 @@
 import { NotFoundError, type StorageDriver } from '@botgate/core';
-import { channelRef, newConversation, type DriverFactory } from './fixtures';
+import { freshDriverPerTest, channelRef, newConversation, type DriverFactory } from './fixtures';
 
 /** ConversationStore: atomic open, CAS update, close detaches, admin list, timeline. */
 export function describeConversationContract(name: string, makeDriver: DriverFactory): void {
   describe(`${name}: ConversationStore`, () => {
     let driver: StorageDriver;
-    beforeEach(async () => {
-      driver = await makeDriver();
-    });
-    afterEach(async () => {
-      await driver.close();
-    });
+    freshDriverPerTest(makeDriver, (made) => (driver = made));
 
     it('opens one conversation per channel, even under concurrent calls', async () => {
       const ref = channelRef();

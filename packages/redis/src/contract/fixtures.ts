@@ -3,6 +3,18 @@ import type { ChannelRef, Conversation, InboundEvent, StorageDriver } from '@bot
 
 export type DriverFactory = () => StorageDriver | Promise<StorageDriver>;
 
+/** A new driver before each test of the enclosing describe (handed to `use`), closed after it. */
+export function freshDriverPerTest(makeDriver: DriverFactory, use: (driver: StorageDriver) => void): void {
+  let driver: StorageDriver | undefined;
+  beforeEach(async () => {
+    driver = await makeDriver();
+    use(driver);
+  });
+  afterEach(async () => {
+    await driver?.close();
+  });
+}
+
 /** A promise with its resolver outside: tests await events, never fixed sleeps. */
 export interface Deferred<T> {
   promise: Promise<T>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Action, StorageDriver } from '@botgate/core';
-import { eventually, type DriverFactory } from './fixtures';
+import { freshDriverPerTest, eventually, type DriverFactory } from './fixtures';
 
 const actions = (text: string): Action[] => [{ type: 'message', content: { type: 'text', text } }];
 
@@ -8,12 +8,7 @@ const actions = (text: string): Action[] => [{ type: 'message', content: { type:
 export function describeKeyValueContract(name: string, makeDriver: DriverFactory): void {
   describe(`${name}: records, dedupe, rendezvous`, () => {
     let driver: StorageDriver;
-    beforeEach(async () => {
-      driver = await makeDriver();
-    });
-    afterEach(async () => {
-      await driver.close();
-    });
+    freshDriverPerTest(makeDriver, (made) => (driver = made));
 
     it('stores records per namespace, lists and deletes them', async () => {
       await driver.records.put('links', 'b', { n: 2 });

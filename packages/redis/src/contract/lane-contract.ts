@@ -1,5 +1,5 @@
 import type { LaneItem, LaneName, LaneOutcome, StorageDriver, WorkHandlers } from '@botgate/core';
-import { deferred, eventually, type DriverFactory } from './fixtures';
+import { freshDriverPerTest, deferred, eventually, type DriverFactory } from './fixtures';
 
 type LaneHandler = (lane: LaneName, key: string, item: LaneItem<unknown>) => Promise<LaneOutcome>;
 
@@ -13,12 +13,7 @@ const done: LaneOutcome = { kind: 'done' };
 export function describeLaneContract(name: string, makeDriver: DriverFactory): void {
   describe(`${name}: WorkQueue lanes`, () => {
     let driver: StorageDriver;
-    beforeEach(async () => {
-      driver = await makeDriver();
-    });
-    afterEach(async () => {
-      await driver.close();
-    });
+    freshDriverPerTest(makeDriver, (made) => (driver = made));
 
     it('handles each key in order, never twice, never two at once, nothing lost (20 keys × 50 items)', async () => {
       const keys = 20;

@@ -1,5 +1,5 @@
 import { finishTurn, openAndAppend, type LaneItem, type StorageDriver } from '@botgate/core';
-import { channelRef, deferred, eventually, newConversation, type DriverFactory } from './fixtures';
+import { freshDriverPerTest, channelRef, deferred, eventually, newConversation, type DriverFactory } from './fixtures';
 
 /** Drain workers that record the ids they handle; `first` resolves with the first one. */
 async function drainWorkers(driver: StorageDriver): Promise<{ handled: string[]; first: Promise<void> }> {
@@ -24,12 +24,7 @@ async function drainWorkers(driver: StorageDriver): Promise<{ handled: string[];
 export function describeOpenAndAppendContract(name: string, makeDriver: DriverFactory): void {
   describe(`${name}: open and append`, () => {
     let driver: StorageDriver;
-    beforeEach(async () => {
-      driver = await makeDriver();
-    });
-    afterEach(async () => {
-      await driver.close();
-    });
+    freshDriverPerTest(makeDriver, (made) => (driver = made));
 
     it('opens once per channel, appends once per id, and leaves the item to the drain workers without a claim', async () => {
       const ref = channelRef();

@@ -1,5 +1,5 @@
 import type { ScheduledJob, StorageDriver } from '@botgate/core';
-import { deferred, timerEvent, type DriverFactory } from './fixtures';
+import { freshDriverPerTest, deferred, timerEvent, type DriverFactory } from './fixtures';
 
 /** Tolerance on the fire time: timers and BullMQ's delayed set are not real-time. */
 const LATE_TOLERANCE_MS = 1_500;
@@ -12,12 +12,7 @@ function job(id: string, conversationId: string, inMs: number, label = id): Sche
 export function describeScheduledContract(name: string, makeDriver: DriverFactory): void {
   describe(`${name}: WorkQueue scheduled jobs`, () => {
     let driver: StorageDriver;
-    beforeEach(async () => {
-      driver = await makeDriver();
-    });
-    afterEach(async () => {
-      await driver.close();
-    });
+    freshDriverPerTest(makeDriver, (made) => (driver = made));
 
     /** Starts workers recording fired jobs; resolves when the job with `untilId` fires. */
     async function recordFired(untilId: string): Promise<{ fired: Array<{ job: ScheduledJob; at: number }>; until: Promise<void> }> {

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { assembleGateway, createSilentLogger, createStorage, loadConfig } from '@botgate/gateway';
 import { startRedisServer } from '@botgate/testkit';
 import { IADVIZE_GATEWAY_CONFIG } from './iadvize';
 import { runMain } from './lib/main';
+import { writeGatewayConfig } from './lib/processes';
 
 // What one synchronous iAdvize turn costs without HTTP: router.ingestAndWait on the gateway's
 // own parts (Redis driver, demo scenario), 50 callers over 1,000 conversations, CPU per turn.
@@ -13,9 +11,7 @@ import { runMain } from './lib/main';
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 6);
   const redis = await startRedisServer();
-  const file = join(mkdtempSync(join(tmpdir(), 'botgate-turn-')), 'config.json');
-  writeFileSync(file, JSON.stringify(IADVIZE_GATEWAY_CONFIG));
-  const { config } = loadConfig({ file, env: { REDIS_URL: redis.url, LOG_LEVEL: 'warn' } });
+  const { config } = loadConfig({ file: writeGatewayConfig(IADVIZE_GATEWAY_CONFIG), env: { REDIS_URL: redis.url, LOG_LEVEL: 'warn' } });
   const logger = createSilentLogger();
   const storage = createStorage(config, logger);
   const parts = await assembleGateway(config, { storage, logger });

@@ -118,17 +118,22 @@ export async function startBareRelay(inboundUrl: string): Promise<ServerProcess>
 }
 
 /**
- * The real gateway, `botgate start --config <file>` on a config written for the run (YAML is a
- * superset of JSON, so the config is written as JSON).
+ * A gateway config written to a file of its own for the run (YAML is a superset of JSON, so it is
+ * written as JSON), listening on loopback unless the config says otherwise; returns the path.
  */
+export function writeGatewayConfig(config: Record<string, unknown>): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'botgate-bench-')), 'botgate.yaml');
+  writeFileSync(file, JSON.stringify({ server: { host: '127.0.0.1' }, ...config }, null, 2));
+  return file;
+}
+
+/** The real gateway, `botgate start --config <file>` on a config written for the run. */
 export async function startGateway(
   config: Record<string, unknown>,
   options: { redisUrl: string; nodeFlags?: string[]; logLevel?: string; role?: 'api' | 'worker' | 'all'; env?: Record<string, string>; root?: string },
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'botgate-bench-'));
-  const file = join(dir, 'botgate.yaml');
-  writeFileSync(file, JSON.stringify({ server: { host: '127.0.0.1' }, ...config }, null, 2));
+  const file = writeGatewayConfig(config);
   const cli = compiledGateway ? 'apps/gateway/dist/cli.js' : 'apps/gateway/src/cli.ts';
   return spawnServer([cli, 'start', '--config', file, ...(options.role ? ['--role', options.role] : [])], port, {
     ...(compiledGateway ? { loaderFlags: [] } : {}),

@@ -116,8 +116,9 @@ export class RedisWorkQueue implements WorkQueue {
   }
 
   async appendAndClaim<T>(lane: LaneName, key: string, item: { id: string; data: T }): Promise<AppendResult<T>> {
-    // Without workers here there is no one to hand a failed claim to: plain append.
-    return this.appendItem(lane, key, item, this.drainer !== undefined);
+    // Without workers here there is no one to hand a failed claim to: prepareAppend then asks for
+    // no lease, and this is a plain append.
+    return this.appendItem(lane, key, item, true);
   }
 
   private async appendItem<T>(lane: LaneName, key: string, item: { id: string; data: T; notBefore?: number }, claim: boolean): Promise<AppendResult<T>> {

@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Logger, StorageDriver } from '@botgate/core';
 import { DEFAULT_ERROR_BACKOFF_MS } from '../shared/lane-backoff';
 import { commitPerformed, silentLogger } from '@botgate/core';
+import { coalesceWrites } from './coalesced-writes';
 import { LaneClaimHandle } from './lane-claim';
 import { redisOpenAndAppend } from './redis-open-and-append';
 import { RedisConversationStore } from './redis-conversation-store';
@@ -64,8 +65,9 @@ export function createRedisDriver(options: RedisDriverOptions): RedisStorageDriv
   // A short disconnectTimeout: closing while Redis is away must not keep the process alive 2 s.
   const base: RedisOptions = { connectTimeout, lazyConnect: false, disconnectTimeout: 300 };
   // Producers fail fast: no offline queue, one retry. An HTTP request must not hang on Redis.
+  // Every request and turn calls Redis through the producer: its commands of one loop turn share a write.
   const producer = logRedisErrors(
-    new Redis(options.url, { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'botgate-producer' }),
+    coalesceWrites(new Redis(options.url, { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'botgate-producer' })),
     logger,
     'producer',
   );
@@ -87,7 +89,7 @@ export function createRedisDriver(options: RedisDriverOptions): RedisStorageDriv
     // Workers wait for Redis to come back rather than fail: BullMQ requires maxRetriesPerRequest null.
     workerConnection: () =>
       (workerConnection ??= logRedisErrors(
-        new Redis(options.url, { ...base, maxRetriesPerRequest: null, connectionName: 'botgate-worker' }),
+        coalesceWrites(new Redis(options.url, { ...base, maxRetriesPerRequest: null, connectionName: 'botgate-worker' })),
         logger,
         'worker',
       )),

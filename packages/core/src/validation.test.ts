@@ -30,4 +30,26 @@ describe('validation', () => {
       );
     }
   });
+
+  it('bounds string lengths in code points, as JSON Schema says, on both sides of the bound', () => {
+    const Bounded = Type.Object({ s: Type.String({ minLength: 2, maxLength: 3 }) });
+    const ok = (s: string) => matches(Bounded, { s });
+    // An emoji is one code point but two UTF-16 units: the count is the code points'.
+    expect(['ab', 'abc', '😀😀', '😀😀😀', 'a😀'].map(ok)).toEqual([true, true, true, true, true]);
+    expect(['a', '😀', '', 'abcd', '😀😀😀😀', 'ab😀😀'].map(ok)).toEqual([false, false, false, false, false, false]);
+    // A lone high surrogate counts as one.
+    expect(ok('\ud83d\ud83d\ud83d\ud83d')).toBe(false);
+    try {
+      assertValid(Bounded, { s: '😀😀😀😀' }, 'bounded');
+      throw new Error('expected a ValidationError');
+    } catch (error) {
+      expect((error as ValidationError).details).toEqual([{ path: '/s', reason: 'must NOT have more than 3 characters' }]);
+    }
+    try {
+      assertValid(Bounded, { s: '😀' }, 'bounded');
+      throw new Error('expected a ValidationError');
+    } catch (error) {
+      expect((error as ValidationError).details).toEqual([{ path: '/s', reason: 'must NOT have fewer than 2 characters' }]);
+    }
+  });
 });

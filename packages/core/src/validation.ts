@@ -1,7 +1,8 @@
-import Ajv, { _, str, type CodeKeywordDefinition, type ErrorObject, type ValidateFunction } from 'ajv';
+import Ajv, { _, type CodeKeywordDefinition, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { useFunc } from 'ajv/dist/compile/util';
 import ucs2length from 'ajv/dist/runtime/ucs2length';
+import ajvLimitLength from 'ajv/dist/vocabularies/validation/limitLength';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ValidationError, type ValidationIssue } from './errors/validation-error';
 
@@ -11,38 +12,28 @@ const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDef
 addFormats(ajv);
 
 /**
- * maxLength and minLength as JSON Schema defines them (in code points, like ajv's own), with the
- * count skipped when the string's UTF-16 length already decides: a string has at most as many
- * code points as UTF-16 units, and at least half as many. ajv counts every character of every
+ * maxLength and minLength as JSON Schema defines them (in code points), with the count skipped
+ * when the string's UTF-16 length already decides: a string has at most as many code points as
+ * UTF-16 units, and at least half as many. ajv's own keyword counts every character of every
  * bounded string (identifiers, texts, ids) on every check, which was 2 % of a visitor message's
- * CPU; the exact count now runs only near the bound.
+ * CPU; the exact count now runs only near the bound. ajv's definition is kept (messages, params,
+ * $data): only the generated comparison changes.
  */
-function lengthKeyword(keyword: 'maxLength' | 'minLength'): CodeKeywordDefinition {
-  const comparison = keyword === 'maxLength' ? 'more' : 'fewer';
-  return {
-    keyword,
-    type: 'string',
-    schemaType: 'number',
-    $data: true,
-    error: {
-      message: ({ schemaCode }) => str`must NOT have ${comparison} than ${schemaCode} characters`,
-      params: ({ schemaCode }) => _`{limit: ${schemaCode}}`,
-    },
-    code(cxt) {
-      const { data, schemaCode } = cxt;
-      const codePoints = useFunc(cxt.gen, ucs2length);
-      cxt.fail$data(
-        keyword === 'maxLength'
-          ? _`${data}.length > ${schemaCode} && ${codePoints}(${data}) > ${schemaCode}`
-          : _`${data}.length < ${schemaCode} || (${data}.length < 2 * ${schemaCode} && ${codePoints}(${data}) < ${schemaCode})`,
-      );
-    },
-  };
-}
-for (const keyword of ['maxLength', 'minLength'] as const) {
-  ajv.removeKeyword(keyword);
-  ajv.addKeyword(lengthKeyword(keyword));
-}
+const boundedLength: CodeKeywordDefinition = {
+  ...ajvLimitLength,
+  code(cxt) {
+    const { keyword, data, schemaCode } = cxt;
+    const codePoints = useFunc(cxt.gen, ucs2length);
+    cxt.fail$data(
+      keyword === 'maxLength'
+        ? _`${data}.length > ${schemaCode} && ${codePoints}(${data}) > ${schemaCode}`
+        : _`${data}.length < ${schemaCode} || (${data}.length < 2 * ${schemaCode} && ${codePoints}(${data}) < ${schemaCode})`,
+    );
+  },
+};
+ajv.removeKeyword('maxLength');
+ajv.removeKeyword('minLength');
+ajv.addKeyword(boundedLength);
 
 const compiled = new WeakMap<object, ValidateFunction>();
 

@@ -10,10 +10,12 @@ import { WORKLOADS, cpuSeconds, isWorkload, startWorkload, type WorkloadServer }
 // on a machine whose own speed moves by 2x from one minute to the next (where two runs one after
 // the other disagree by more than most changes are worth).
 //
-// usage: node --conditions=botgate-src --import tsx bench/paired.ts <workload> [seconds] [rounds] [--src] [--a K=V[,K=V]] [--b K=V[,K=V]] [--a-root DIR] [--b-root DIR]
+// usage: node --conditions=botgate-src --import tsx bench/paired.ts <workload> [seconds] [rounds] [--src] [--a K=V[,K=V]] [--b K=V[,K=V]] [--a-root DIR] [--b-root DIR] [--a-flags="…"] [--b-flags="…"]
 //   e.g. bench/paired.ts iadvize-message 5 5 --a BOTGATE_X=0 --b BOTGATE_X=1
 //   --a-root, --b-root: that side runs the gateway built in another checkout (git worktree add DIR <commit>;
 //   npm install and npm run build there): before/after a commit, in the same minutes.
+//   --a-flags, --b-flags: node/V8 flags for that side's gateway, after its own (the last of a V8 flag
+//   wins), e.g. --a-flags="--max-semi-space-size=8": a GC setting against the default.
 
 function envArg(flag: string): Record<string, string> {
   const index = process.argv.indexOf(flag);
@@ -24,6 +26,12 @@ function envArg(flag: string): Record<string, string> {
     env[key as string] = value.join('=');
   }
   return env;
+}
+
+/** `--a-flags=…` / `--b-flags=…` (the = form: the value starts with a dash), split on spaces. */
+function flagsArg(name: string): string[] {
+  const given = process.argv.find((a) => a.startsWith(`${name}=`));
+  return given ? given.slice(name.length + 1).split(/\s+/).filter(Boolean) : [];
 }
 
 function median(values: number[]): number {
@@ -49,8 +57,9 @@ async function main(): Promise<number> {
   try {
     const rootOf = (flag: string) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
     const [aRoot, bRoot] = [rootOf('--a-root'), rootOf('--b-root')];
-    servers.push(await startWorkload(workload, redises[0]!.url, { env: sides.a, ...(aRoot ? { root: aRoot } : {}) }));
-    servers.push(await startWorkload(workload, redises[1]!.url, { env: sides.b, ...(bRoot ? { root: bRoot } : {}) }));
+    const [aFlags, bFlags] = [flagsArg('--a-flags'), flagsArg('--b-flags')];
+    servers.push(await startWorkload(workload, redises[0]!.url, { env: sides.a, nodeFlags: aFlags, ...(aRoot ? { root: aRoot } : {}) }));
+    servers.push(await startWorkload(workload, redises[1]!.url, { env: sides.b, nodeFlags: bFlags, ...(bRoot ? { root: bRoot } : {}) }));
     const settings = { connections: 50, durationSec: 3, maxRequests: 1_000_000 };
     await Promise.all(servers.map(async (s) => s.settled((await runLoad(s.server.url, s.load, settings)).ok)));
     const ratios: number[] = [];
@@ -85,8 +94,11 @@ async function main(): Promise<number> {
           `B server ${Math.round(b.server)} µs, redis ${Math.round(b.redis)} µs, ${Math.round(b.rps)} req/s, non-2xx ${b.non2xx} | B/A server ${(b.server / a.server).toFixed(3)}\n`,
       );
     }
-    const name = (root: string | undefined, env: Record<string, string>) => `${root ? `${root} ` : ''}${JSON.stringify(env)}`;
-    process.stdout.write(`${workload}: B/A gateway CPU per answer, median of ${rounds} rounds: ${median(ratios).toFixed(3)} (A ${name(aRoot, sides.a)}, B ${name(bRoot, sides.b)})\n`);
+    const name = (root: string | undefined, env: Record<string, string>, flags: string[]) =>
+      `${root ? `${root} ` : ''}${JSON.stringify(env)}${flags.length ? ` ${flags.join(' ')}` : ''}`;
+    process.stdout.write(
+      `${workload}: B/A gateway CPU per answer, median of ${rounds} rounds: ${median(ratios).toFixed(3)} (A ${name(aRoot, sides.a, aFlags)}, B ${name(bRoot, sides.b, bFlags)})\n`,
+    );
     return 0;
   } finally {
     await Promise.all(servers.map((s) => s.stop()));

@@ -9,7 +9,7 @@ import { machine, Report } from './lib/report';
 import type { Suite } from './lib/suite';
 import { runMain } from './lib/main';
 
-// `npm run bench [-- --only <suite>[,<suite>]] [--quick] [--cpu-prof]`: each figure against a
+// `npm run bench [-- --only <suite>[,<suite>]] [--quick] [--cpu-prof] [--node-flags="<flags>"]`: each figure against a
 // baseline measured in the same run, printed and written to bench/results/<time>.json.
 
 const SUITES: Suite[] = [iadvizeSuite, imiconnectSuite, schedulerSuite, redisMemorySuite];
@@ -20,13 +20,15 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       quick: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
+      // Extra node/V8 flags for the gateway, after its own (GATEWAY_NODE_FLAGS): how a flag was tried.
+      'node-flags': { type: 'string', default: '' },
       src: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) {
-    process.stdout.write(`usage: npm run bench -- [--only ${SUITES.map((s) => s.name).join('|')}] [--quick] [--cpu-prof] [--src]\n`);
+    process.stdout.write(`usage: npm run bench -- [--only ${SUITES.map((s) => s.name).join('|')}] [--quick] [--cpu-prof] [--node-flags="<flags>"] [--src]\n`);
     for (const suite of SUITES) process.stdout.write(`  ${suite.name.padEnd(12)} ${suite.description}\n`);
     return 0;
   }
@@ -44,7 +46,11 @@ async function main(): Promise<number> {
   const m = machine();
   report.log(`gateway: ${values.src ? 'sources under tsx (node --conditions=botgate-src --import tsx apps/gateway/src/cli.ts start)' : 'compiled build (node apps/gateway/dist/cli.js start, as the Dockerfile runs it)'}; baseline: bench/servers/bare-express.ts under tsx`);
   report.log(`botgate bench ${values.quick ? '(quick: smoke-test durations, not publishable) ' : ''}— ${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}`);
-  const gatewayNodeFlags = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : [];
+  const gatewayNodeFlags = [
+    ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : []),
+    ...(values['node-flags'] ?? '').split(/\s+/).filter(Boolean),
+  ];
+  if (gatewayNodeFlags.length) report.log(`gateway extra node flags: ${gatewayNodeFlags.join(' ')}`);
   const failed: string[] = [];
   for (const suite of SUITES.filter((s) => wanted.includes(s.name))) {
     report.log(`\n== ${suite.name}: ${suite.description}`);

@@ -145,7 +145,7 @@ export async function startGateway(
 }
 
 /** The gateway's own node flags, as the Dockerfile's ENTRYPOINT and `npm start` pass them. */
-export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=8'];
+export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=32', '--heap-growing-percent=100'];
 
 /** Samples a process's RSS every `everyMs` until stopped; returns the peak. */
 export function sampleRss(server: ServerProcess, everyMs = 200): { stop(): number } {

@@ -70,10 +70,11 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/npm install --omit=dev/);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/healthz/m);
-    expect(dockerfile).toContain('ENTRYPOINT ["node", "--max-semi-space-size=8", "apps/gateway/dist/cli.js"]');
-    // npm start and the benchmarks (bench/lib/processes.ts GATEWAY_NODE_FLAGS) use the same flag.
-    expect((JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start).toContain('--max-semi-space-size=8');
-    expect(readFileSync(resolve(ROOT, 'bench/lib/processes.ts'), 'utf8')).toContain("GATEWAY_NODE_FLAGS = ['--max-semi-space-size=8']");
+    const gcFlags = ['--max-semi-space-size=32', '--heap-growing-percent=100'];
+    expect(dockerfile).toContain(`ENTRYPOINT ["node", ${gcFlags.map((f) => `"${f}"`).join(', ')}, "apps/gateway/dist/cli.js"]`);
+    // npm start and the benchmarks (bench/lib/processes.ts GATEWAY_NODE_FLAGS) use the same flags.
+    expect((JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start).toContain(gcFlags.join(' '));
+    expect(readFileSync(resolve(ROOT, 'bench/lib/processes.ts'), 'utf8')).toContain(`GATEWAY_NODE_FLAGS = [${gcFlags.map((f) => `'${f}'`).join(', ')}]`);
     expect(dockerfile).toContain('CMD ["start"]');
   });
 

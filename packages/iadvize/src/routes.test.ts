@@ -61,6 +61,22 @@ describe('signature', () => {
     expect(JSON.stringify(logger.lines)).not.toMatch(/connector-secret|sha256=/);
   });
 
+  it('checks the hot routes (visitor messages, availability poll) like every other', async () => {
+    const { app } = setup();
+    const body = JSON.stringify({ idOperator: 'ha-42', message: { idMessage: 'm-1', author: { role: 'visitor' }, payload: { contentType: 'text', value: 'hi' } } });
+    const unsignedPost = await request(app).post(`/iadvize/conversations/c-1/messages?${QS}`).set('content-type', 'application/json').send(body).expect(401);
+    expect(unsignedPost.body.error).toBe('unauthorized');
+    const unsignedGet = await request(app).get(`/iadvize/availability-strategies?${QS}&idOperator=ha-42`).expect(401);
+    expect(unsignedGet.body.error).toBe('unauthorized');
+    // Their own refusals (thrown, or rejected) still reach the JSON error handler.
+    const tooLong = await signedGet(app, `/availability-strategies?${QS}&idOperator=${'x'.repeat(129)}`).expect(400);
+    expect(tooLong.body).toMatchObject({ error: 'invalid_request', message: 'idOperator is too long' });
+    const malformed = await signedSend(app, 'post', `/conversations/c-1/messages?${QS}`, '{"idOperator":').expect(400);
+    expect(malformed.body.message).toBe('malformed JSON body');
+    const unknownOperator = await signedSend(app, 'post', `/conversations/c-1/messages?${QS}`, body).expect(404);
+    expect(unknownOperator.body.error).toBe('not_found');
+  });
+
   it('leaves the health check public', async () => {
     const { app } = setup();
     expect((await request(app).get('/iadvize/healthcheck').expect(200)).body).toEqual({ status: 'UP' });

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { NotFoundError, ValidationError } from '@botgate/core';
 import type { BotLink } from './bot-link';
 import type { IadvizeRouteContext } from './context';
@@ -22,22 +22,42 @@ import { verifyIadvizeSignature } from './verify';
  */
 export function createIadvizeRouter(ctx: IadvizeRouteContext): Router {
   const router = Router();
+  const signed = signedJsonBody(ctx.secret !== null ? verifyIadvizeSignature({ secret: ctx.secret }) : undefined);
+  // The two hot paths first, each one layer with its signature check: a visitor message is every
+  // chat line, the availability poll comes every second per bot; the routes below are tried in
+  // order by every request that reaches them.
+  router.post('/conversations/:idConversation/messages', afterSignedBody(signed, postMessageHandler(ctx)));
+  router.get('/availability-strategies', afterSignedBody(signed, availabilityRoute(ctx)));
   // Public (spec §4.5): iAdvize's health probe carries no signature.
   router.get('/healthcheck', (_req, res) => sendValid(res, HealthcheckResponse, { status: 'UP' }));
-  router.use(signedJsonBody(ctx.secret !== null ? verifyIadvizeSignature({ secret: ctx.secret }) : undefined));
+  router.use(signed);
 
   router.get('/external-bots', (_req, res) => listExternalBots(ctx, res));
   router.put('/bots/:idOperator', (req, res) => putBot(ctx, req, res));
   router.get('/bots/:idOperator', (req, res) => getBot(ctx, req, res));
-  router.get('/availability-strategies', availabilityRoute(ctx));
   router.get('/bots/:idOperator/conversation-first-messages', (req, res) => firstMessages(ctx, req, res));
   router.post('/conversations', startConversationHandler(ctx));
-  router.post('/conversations/:idConversation/messages', postMessageHandler(ctx));
   router.use((req: Request) => {
     throw new NotFoundError(`${req.method} ${req.path}`);
   });
   router.use(iadvizeErrorHandler(ctx.logger));
   return router;
+}
+
+/** `handler` once `signed` has checked and parsed the request (its refusal goes to the error handler). */
+function afterSignedBody(signed: RequestHandler, handler: (req: Request, res: Response) => unknown): RequestHandler {
+  return (req, res, next) => {
+    void signed(req, res, (refused?: unknown) => {
+      if (refused) return next(refused);
+      // A throw or a rejection goes where express would have sent it.
+      try {
+        const pending = handler(req, res);
+        if (pending instanceof Promise) pending.catch(next);
+      } catch (error) {
+        next(error);
+      }
+    });
+  };
 }
 
 function externalBotOf(ctx: IadvizeRouteContext, botId: string): ExternalBot | null {

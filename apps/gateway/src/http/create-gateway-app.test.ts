@@ -4,7 +4,7 @@ import { createMemoryDriver, createRedisDriver } from '@botgate/redis';
 import { freePort } from '@botgate/testkit';
 import { NotFoundError } from '@botgate/core';
 import { createSilentLogger } from '../logging/create-logger';
-import { createGatewayApp } from './create-gateway-app';
+import { createGatewayApp, inSequence } from './create-gateway-app';
 
 const server = { port: 0, host: '127.0.0.1', bodyLimitBytes: 1024, trustProxy: false, shutdownTimeoutMs: 1000 };
 const logger = createSilentLogger();
@@ -105,5 +105,38 @@ describe('/healthz and /readyz', () => {
     } finally {
       await storage.close();
     }
+  });
+});
+
+describe('inSequence', () => {
+  function appWith(...middlewares: express.RequestHandler[]) {
+    const app = express();
+    app.disable('x-powered-by');
+    app.use(inSequence(...middlewares));
+    app.get('/x', (_req, res) => {
+      res.json({ ok: true });
+    });
+    app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(418).json({ error: error.message });
+    });
+    return app;
+  }
+
+  it('runs every middleware in order before the routes', async () => {
+    const mark = (name: string): express.RequestHandler => (_req, res, next) => {
+      res.setHeader(`x-${name}`, String(res.getHeaderNames().length));
+      next();
+    };
+    const res = await request(appWith(mark('first'), mark('second'))).get('/x').expect(200);
+    expect(res.headers['x-first']).toBe('0');
+    expect(res.headers['x-second']).toBe('1');
+  });
+
+  it('skips the rest and the routes once one passes an error', async () => {
+    const second = jest.fn((_req: express.Request, _res: express.Response, next: express.NextFunction) => next());
+    const failing: express.RequestHandler = (_req, _res, next) => next(new Error('refused'));
+    const res = await request(appWith(failing, second)).get('/x').expect(418);
+    expect(res.body).toEqual({ error: 'refused' });
+    expect(second).not.toHaveBeenCalled();
   });
 });

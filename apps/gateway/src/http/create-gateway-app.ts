@@ -35,6 +35,14 @@ export interface GatewayAppDeps {
   openapi?: () => object;
 }
 
+/** Middlewares that only set things up and call next(), run as one (an error skips the rest). */
+export function inSequence(...middlewares: RequestHandler[]): RequestHandler {
+  return middlewares.reduceRight<RequestHandler>(
+    (rest, middleware) => (req, res, next) => middleware(req, res, (error?: unknown) => (error ? next(error) : rest(req, res, next))),
+    (_req, _res, next) => next(),
+  );
+}
+
 /** The express app for every role; what is mounted depends on the deps the wiring passes. */
 export function createGatewayApp(config: Pick<GatewayConfig, 'server' | 'role'>, deps: GatewayAppDeps): Express {
   const app = express();
@@ -43,8 +51,9 @@ export function createGatewayApp(config: Pick<GatewayConfig, 'server' | 'role'>,
   // Every answer is dynamic JSON (or a page made per request): an ETag is a body hash per
   // response that no client uses.
   app.set('etag', false);
-  app.use(securityHeaders());
-  app.use(observeRequests(deps.logger, deps.metrics?.registry));
+  // Headers and request metrics as one layer: every request passes it, and each router layer
+  // costs a path match and a next() of its own.
+  app.use(inSequence(securityHeaders(), observeRequests(deps.logger, deps.metrics?.registry)));
   // The vendor surfaces first: each is one prefix test for other paths, while the routers
   // below are entered by every request that reaches them (the hot paths are the vendors').
   for (const mount of deps.mounts ?? []) app.use(mount.path, tagMountPath(mount.path, mount.handler));

@@ -1,6 +1,6 @@
 import { startRedisServer } from '@botgate/testkit';
 import { runLoad } from './lib/load';
-import { useCompiledGateway } from './lib/processes';
+import { nodeFlagsOf, useCompiledGateway } from './lib/processes';
 import { runMain } from './lib/main';
 import { WORKLOADS, cpuSeconds, isWorkload, startWorkload, type WorkloadServer } from './lib/workloads';
 
@@ -30,8 +30,7 @@ function envArg(flag: string): Record<string, string> {
 
 /** `--a-flags=…` / `--b-flags=…` (the = form: the value starts with a dash), split on spaces. */
 function flagsArg(name: string): string[] {
-  const given = process.argv.find((a) => a.startsWith(`${name}=`));
-  return given ? given.slice(name.length + 1).split(/\s+/).filter(Boolean) : [];
+  return nodeFlagsOf(process.argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1));
 }
 
 function median(values: number[]): number {

@@ -4,7 +4,7 @@ import { imiconnectSuite } from './imiconnect';
 import { redisMemorySuite } from './redis-memory';
 import { schedulerSuite } from './scheduler';
 import { execFileSync } from 'node:child_process';
-import { REPO_ROOT, useCompiledGateway } from './lib/processes';
+import { REPO_ROOT, nodeFlagsOf, useCompiledGateway } from './lib/processes';
 import { machine, Report } from './lib/report';
 import type { Suite } from './lib/suite';
 import { runMain } from './lib/main';
@@ -48,7 +48,7 @@ async function main(): Promise<number> {
   report.log(`botgate bench ${values.quick ? '(quick: smoke-test durations, not publishable) ' : ''}— ${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}`);
   const gatewayNodeFlags = [
     ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : []),
-    ...(values['node-flags'] ?? '').split(/\s+/).filter(Boolean),
+    ...nodeFlagsOf(values['node-flags']),
   ];
   if (gatewayNodeFlags.length) report.log(`gateway extra node flags: ${gatewayNodeFlags.join(' ')}`);
   const failed: string[] = [];

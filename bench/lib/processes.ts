@@ -144,6 +144,11 @@ export async function startGateway(
   });
 }
 
+/** Node/V8 flags given as one string on a bench command line (`--node-flags="…"`), one per word. */
+export function nodeFlagsOf(text: string | undefined): string[] {
+  return (text ?? '').split(/\s+/).filter(Boolean);
+}
+
 /** The gateway's own node flags, as the Dockerfile's ENTRYPOINT and `npm start` pass them. */
 export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=32', '--heap-growing-percent=100'];
 

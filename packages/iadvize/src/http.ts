@@ -9,14 +9,10 @@ import { MAX_IDENTIFIER_LENGTH, Reply } from './schemas';
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** Keeps the body as received (a Buffer) so the signature covers the exact bytes. */
-export const captureRawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
+const captureRawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
 
 /** Parses the raw body as JSON (after the signature check): malformed JSON is a 400. */
-export function parseJsonBody(req: Request, _res: Response, next: NextFunction): void {
-  if (req.method === 'GET' || req.method === 'HEAD') {
-    next();
-    return;
-  }
+function parseRawJson(req: Request, next: NextFunction): void {
   const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
   try {
     req.body = JSON.parse(raw) as unknown;
@@ -32,7 +28,6 @@ export function parseJsonBody(req: Request, _res: Response, next: NextFunction):
  * when a secret is configured, then JSON.
  */
 export function signedJsonBody(verify: RequestHandler | undefined): RequestHandler {
-  const parse = (req: Request, res: Response, next: NextFunction) => parseJsonBody(req, res, next);
   return function signedJsonBodyMiddleware(req, res, next) {
     // GET and HEAD are signed over their query string and carry no body: nothing to read or parse
     // (the availability poll comes every second per operator).
@@ -43,8 +38,8 @@ export function signedJsonBody(verify: RequestHandler | undefined): RequestHandl
     }
     void captureRawBody(req, res, (error?: unknown) => {
       if (error) return next(error);
-      if (!verify) return parse(req, res, next);
-      void verify(req, res, (refused?: unknown) => (refused ? next(refused) : parse(req, res, next)));
+      if (!verify) return parseRawJson(req, next);
+      void verify(req, res, (refused?: unknown) => (refused ? next(refused) : parseRawJson(req, next)));
     });
   };
 }

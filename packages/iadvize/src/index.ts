@@ -5,7 +5,7 @@ import { IadvizeChannelConnector } from './connector';
 import type { BotLookup, IadvizeRouteContext } from './context';
 import { FirstMessagesCache } from './first-messages';
 import { OperatorDirectory } from './operator-directory';
-import { createIadvizeRouter } from './routes';
+import { createIadvizeHttp, type DirectRoute } from './routes';
 import type { AvailabilityStrategy } from './schemas';
 
 export interface IadvizeConnectorOptions {
@@ -53,6 +53,8 @@ export interface IadvizeConnectorDeps {
 export interface IadvizeConnector {
   /** Mount at `/iadvize`. */
   router: Router;
+  /** The hot paths, to register on the app at `/iadvize<path>` ahead of the mounts (optional: the router serves them too). */
+  hotRoutes: DirectRoute[];
   /** Register with the core (deferred deliveries, capabilities, native handover). */
   connector: IadvizeChannelConnector;
   /** Loads the stored operator links and warms the first-messages cache. Call before serving. */
@@ -112,8 +114,10 @@ export function createIadvizeConnector(options: IadvizeConnectorOptions, deps: I
     records: deps.records,
     ...(graphql ? { graphql } : {}),
   });
+  const http = createIadvizeHttp(ctx);
   return {
-    router: createIadvizeRouter(ctx),
+    router: http.router,
+    hotRoutes: http.hotRoutes,
     connector,
     async start() {
       await operators.start();

@@ -2,7 +2,7 @@ import express from 'express';
 import request from 'supertest';
 import type { Content } from '@botgate/core';
 import { FakeConversations, RecordingIngress, fakeBot } from './__tests__/fakes';
-import { QS, RULE, SECRET, linked, putBody, setup, signedGet, signedSend } from './__tests__/router-harness';
+import { QS, RULE, SECRET, linked, putBody, setup, signedGet, signedSend, type App } from './__tests__/router-harness';
 import { createIadvizeConnector } from './index';
 import { signIadvizePayload } from './verify';
 
@@ -61,8 +61,19 @@ describe('signature', () => {
     expect(JSON.stringify(logger.lines)).not.toMatch(/connector-secret|sha256=/);
   });
 
-  it('checks the hot routes (visitor messages, availability poll) like every other', async () => {
-    const { app } = setup();
+  /** The hot routes as the gateway registers them: on the app at their whole path, no router. */
+  function hotRoutesOnly(): App {
+    const app = express();
+    for (const route of setup().iadvize.hotRoutes) app[route.method](`/iadvize${route.path}`, route.handler);
+    return app;
+  }
+
+  it.each([
+    ['through the router', () => setup().app],
+    ['registered on the app by themselves', hotRoutesOnly],
+  ])('checks the hot routes (visitor messages, availability poll) like every other, %s', async (_how, appOf) => {
+    const app = appOf();
+    await signedGet(app, `/availability-strategies?${QS}&idOperator=ha-42`).expect(200);
     const body = JSON.stringify({ idOperator: 'ha-42', message: { idMessage: 'm-1', author: { role: 'visitor' }, payload: { contentType: 'text', value: 'hi' } } });
     const unsignedPost = await request(app).post(`/iadvize/conversations/c-1/messages?${QS}`).set('content-type', 'application/json').send(body).expect(401);
     expect(unsignedPost.body.error).toBe('unauthorized');

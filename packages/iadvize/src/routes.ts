@@ -15,19 +15,41 @@ import {
 } from './schemas';
 import { verifyIadvizeSignature } from './verify';
 
+/** A route its mounter may register itself at `<mount path><path>`, ahead of every mount. */
+export interface DirectRoute {
+  method: 'get' | 'post';
+  path: string;
+  /** Complete: checks the signature and answers its own errors (it is not behind the router). */
+  handler: RequestHandler;
+}
+
+export interface IadvizeHttp {
+  /** Every endpoint, hot routes included: mount at `/iadvize`. */
+  router: Router;
+  /**
+   * The two hot paths (a visitor message is every chat line, the availability poll comes every
+   * second per bot), for the gateway to register on its app at `/iadvize/…`: one express layer
+   * each, where reaching them through the router mounted at /iadvize costs a mount layer, a path
+   * rewrite and a second router pass per request.
+   */
+  hotRoutes: DirectRoute[];
+}
+
 /**
  * The iAdvize connector's HTTP face, mounted at `/iadvize` (the base URL an integrator enters in
  * the iAdvize developer platform is `https://<host>/iadvize`). Order matters: the raw body is
  * captured (and capped) first, the signature checked on those bytes, and only then is JSON parsed.
  */
-export function createIadvizeRouter(ctx: IadvizeRouteContext): Router {
+export function createIadvizeHttp(ctx: IadvizeRouteContext): IadvizeHttp {
   const router = Router();
   const signed = signedJsonBody(ctx.secret !== null ? verifyIadvizeSignature({ secret: ctx.secret }) : undefined);
-  // The two hot paths first, each one layer with its signature check: a visitor message is every
-  // chat line, the availability poll comes every second per bot; the routes below are tried in
-  // order by every request that reaches them.
-  router.post('/conversations/:idConversation/messages', afterSignedBody(signed, postMessageHandler(ctx)));
-  router.get('/availability-strategies', afterSignedBody(signed, availabilityRoute(ctx)));
+  const errors = iadvizeErrorHandler(ctx.logger);
+  const hot: DirectRoute[] = [
+    { method: 'post', path: '/conversations/:idConversation/messages', handler: afterSignedBody(signed, postMessageHandler(ctx)) },
+    { method: 'get', path: '/availability-strategies', handler: afterSignedBody(signed, availabilityRoute(ctx)) },
+  ];
+  // The hot paths first here too: the routes below are tried in order by every request that reaches them.
+  for (const route of hot) router[route.method](route.path, route.handler);
   // Public (spec §4.5): iAdvize's health probe carries no signature.
   router.get('/healthcheck', (_req, res) => sendValid(res, HealthcheckResponse, { status: 'UP' }));
   router.use(signed);
@@ -40,8 +62,14 @@ export function createIadvizeRouter(ctx: IadvizeRouteContext): Router {
   router.use((req: Request) => {
     throw new NotFoundError(`${req.method} ${req.path}`);
   });
-  router.use(iadvizeErrorHandler(ctx.logger));
-  return router;
+  router.use(errors);
+  return {
+    router,
+    hotRoutes: hot.map(({ handler, ...route }) => ({
+      ...route,
+      handler: (req, res, next) => handler(req, res, (error?: unknown) => (error ? errors(error, req, res, next) : next())),
+    })),
+  };
 }
 
 /** `handler` once `signed` has checked and parsed the request (its refusal goes to the error handler). */

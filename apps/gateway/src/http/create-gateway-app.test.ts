@@ -4,6 +4,8 @@ import { createMemoryDriver, createRedisDriver } from '@botgate/redis';
 import { freePort } from '@botgate/testkit';
 import { NotFoundError } from '@botgate/core';
 import { createSilentLogger } from '../logging/create-logger';
+import { PrometheusMetrics } from '../metrics/prometheus-metrics';
+import { listMountedRoutes } from '../openapi/route-walker';
 import { createGatewayApp, inSequence } from './create-gateway-app';
 
 const server = { port: 0, host: '127.0.0.1', bodyLimitBytes: 1024, trustProxy: false, shutdownTimeoutMs: 1000 };
@@ -138,5 +140,33 @@ describe('inSequence', () => {
     const res = await request(appWith(failing, second)).get('/x').expect(418);
     expect(res.body).toEqual({ error: 'refused' });
     expect(second).not.toHaveBeenCalled();
+  });
+});
+
+describe('direct routes of a mount', () => {
+  it('answers a hot vendor path from the app, ahead of its router, under its whole route template', async () => {
+    const vendor = express.Router();
+    vendor.post('/hot/:id', (_req, res) => {
+      res.json({ from: 'router' });
+    });
+    vendor.get('/cold', (_req, res) => {
+      res.json({ from: 'router' });
+    });
+    const direct = { method: 'post' as const, path: '/hot/:id', handler: (req: express.Request, res: express.Response) => void res.json({ from: 'app', id: req.params.id }) };
+    const registry = new PrometheusMetrics({ defaultMetrics: false });
+    const app = createGatewayApp(
+      { server, role: 'api' },
+      { logger, storage: createMemoryDriver(), mounts: [{ path: '/vendor/', handler: vendor, direct: [direct] }], metrics: { registry, serve: false } },
+    );
+    expect((await request(app).post('/vendor/hot/a-1').expect(200)).body).toEqual({ from: 'app', id: 'a-1' });
+    // The rest of the router is still reached through its mount, with the security headers.
+    const cold = await request(app).get('/vendor/cold').expect(200);
+    expect(cold.body).toEqual({ from: 'router' });
+    expect(cold.headers['x-content-type-options']).toBe('nosniff');
+    const text = await registry.exposition();
+    expect(text).toContain('botgate_http_requests_total{vendor="gateway",method="POST",route="/vendor/hot/:id",status="200"} 1');
+    expect(text).toContain('route="/vendor/cold",status="200"');
+    // Listed once, though the router keeps its own copy.
+    expect(listMountedRoutes(app).filter((r) => r.path === '/vendor/hot/:id')).toEqual([{ method: 'post', path: '/vendor/hot/:id' }]);
   });
 });

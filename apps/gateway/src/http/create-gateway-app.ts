@@ -13,6 +13,16 @@ import { securityHeaders } from './security-headers';
 export interface RouteMount {
   path: string;
   handler: RequestHandler;
+  /**
+   * Routes of that router the app registers itself at `<path><route path>`, ahead of every mount:
+   * complete handlers (their own signature check and error answers) of the hot vendor paths.
+   */
+  direct?: Array<{ method: 'get' | 'post'; path: string; handler: RequestHandler }>;
+}
+
+/** `/iadvize` + `/availability-strategies`, without a doubled or trailing slash. */
+function fullPath(mountPath: string, routePath: string): string {
+  return `${mountPath.replace(/\/$/, '')}${routePath}`;
 }
 
 export interface GatewayAppDeps {
@@ -54,7 +64,13 @@ export function createGatewayApp(config: Pick<GatewayConfig, 'server' | 'role'>,
   // Headers and request metrics as one layer: every request passes it, and each router layer
   // costs a path match and a next() of its own.
   app.use(inSequence(securityHeaders(), observeRequests(deps.logger, deps.metrics?.registry)));
-  // The vendor surfaces first: each is one prefix test for other paths, while the routers
+  // The hot vendor paths as app routes, one layer each: through their router's mount, each
+  // request would also pay the mount layer, a path rewrite and a second router pass. No mount tag:
+  // their route path is already the whole template.
+  for (const mount of deps.mounts ?? []) {
+    for (const route of mount.direct ?? []) app[route.method](fullPath(mount.path, route.path), route.handler);
+  }
+  // The vendor surfaces next: each is one prefix test for other paths, while the routers
   // below are entered by every request that reaches them (the hot paths are the vendors').
   for (const mount of deps.mounts ?? []) app.use(mount.path, tagMountPath(mount.path, mount.handler));
   if (deps.apiChannel) app.use('/api/v1', tagMountPath('/api/v1', deps.apiChannel));

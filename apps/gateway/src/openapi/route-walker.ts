@@ -46,10 +46,14 @@ function walk(stack: readonly LayerLike[], prefix: string, out: MountedRoute[]):
   }
 }
 
-/** Every (method, path) the app serves, paths in express syntax (`/a/:id`). */
+/**
+ * Every (method, path) the app serves, paths in express syntax (`/a/:id`), once each: a hot vendor
+ * route is registered on the app and also kept in its router.
+ */
 export function listMountedRoutes(app: unknown): MountedRoute[] {
   const out: MountedRoute[] = [];
   const stack = stackOf(app);
   if (stack) walk(stack, '', out);
-  return out;
+  const seen = new Set<string>();
+  return out.filter(({ method, path }) => !seen.has(`${method} ${path}`) && !!seen.add(`${method} ${path}`));
 }

@@ -101,7 +101,7 @@ export async function assembleGateway(config: GatewayConfig, deps: { storage: St
       createIadvizeConnector(iadvizeOptions, { ingress: router, conversations: storage.conversations, records: storage.records, bots, logger }),
     );
     register(iadvize.connector, 'channels.iadvize.name');
-    mounts.push({ path: '/iadvize', handler: iadvize.router });
+    mounts.push({ path: '/iadvize', handler: iadvize.router, direct: iadvize.hotRoutes });
   }
 
   let imiconnect: ImiconnectConnectors | undefined;

@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { ConfigError } from '@botgate/core';
 import { resolveImiconnectIntegration, type ResolvedImiconnectIntegration } from './config';
 import { ImiconnectConnector, type ImiconnectConnectorDeps } from './connector';
-import { createImiconnectRouter, type ImiconnectRoutesDeps } from './routes';
+import { createImiconnectHttp, type ImiconnectHttp, type ImiconnectRoutesDeps } from './routes';
 
 export * from './config';
 export * from './schemas';
@@ -18,6 +18,8 @@ export type CreateImiconnectDeps = ImiconnectRoutesDeps & ImiconnectConnectorDep
 export interface ImiconnectConnectors {
   /** Serves POST/GET/HEAD /imiconnect/:integrationId for every integration; mount it at the app root. */
   router: Router;
+  /** The webhook POST, to register on the app ahead of the mounts (optional: the router serves it too). */
+  hotRoutes: ImiconnectHttp['hotRoutes'];
   /** One ChannelConnector per integration, named by integration id; register them with the core. */
   connectors: ImiconnectConnector[];
   integrations: ReadonlyMap<string, ResolvedImiconnectIntegration>;
@@ -37,8 +39,10 @@ export function createImiconnectConnectors(integrations: readonly unknown[], dep
     resolved.set(integration.id, integration);
   }
   const connectors = [...resolved.values()].map((integration) => new ImiconnectConnector(integration, deps));
+  const http = createImiconnectHttp(resolved, deps);
   return {
-    router: createImiconnectRouter(resolved, deps),
+    router: http.router,
+    hotRoutes: http.hotRoutes,
     connectors,
     integrations: resolved,
     close: () => connectors.forEach((c) => c.close()),

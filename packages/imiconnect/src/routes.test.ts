@@ -112,6 +112,30 @@ describe('webhook: parsing', () => {
   });
 });
 
+describe('webhook: the hot route on its own', () => {
+  /** The POST as the gateway registers it: on the app at its whole path, no router behind it. */
+  function hotRouteOnly(ingress = new RecordingIngress()) {
+    const { hotRoutes } = createImiconnectConnectors([integrationConfig()], { ingress, records: new MemoryRecords(), bodyLimit: '1kb' });
+    const server = express();
+    for (const route of hotRoutes) server[route.method](route.path, route.handler);
+    return server;
+  }
+
+  it('acknowledges an event and answers every refusal as the router does', async () => {
+    const ingress = new RecordingIngress();
+    const server = hotRouteOnly(ingress);
+    expect((await request(server).post('/imiconnect/acme-chat').send(docIncomingMessage()).expect(200)).text).toBe('vt-secret-123');
+    expect(ingress.ingested).toHaveLength(1);
+    expect((await request(server).post('/imiconnect/nope').send(docIncomingMessage()).expect(404)).body).toMatchObject({ error: 'not_found' });
+    expect((await request(server).post('/imiconnect/acme-chat').set('authorization', 'Bearer wrong').send(docIncomingMessage()).expect(401)).body).toMatchObject({ error: 'unauthorized' });
+    expect((await request(server).post('/imiconnect/acme-chat').set('content-type', 'application/json').send('[1,2]').expect(400)).body).toMatchObject({ error: 'invalid_request' });
+    // The body parser's refusal (over the limit) and a core failure reach the same error answers.
+    await request(server).post('/imiconnect/acme-chat').send({ ...docIncomingMessage(), Message: 'x'.repeat(2000) }).expect(413);
+    ingress.failWith = new Error('redis down');
+    expect((await request(server).post('/imiconnect/acme-chat').send(docIncomingMessage({ Messageid: 'late' })).expect(503)).body).toMatchObject({ error: 'unavailable' });
+  });
+});
+
 describe('webhook: hand-off to the core', () => {
   it('passes botId and the customer customparams; retries of one message are duplicates', async () => {
     const { server, ingress } = app();

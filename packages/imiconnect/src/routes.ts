@@ -1,4 +1,4 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import {
   JSON_UTF8,
   TEXT_UTF8,
@@ -70,10 +70,21 @@ function acknowledge(res: Response, integration: ResolvedImiconnectIntegration):
   else writeAnswer(res, TEXT_UTF8, token || 'OK');
 }
 
-export function createImiconnectRouter(
+export interface ImiconnectHttp {
+  /** Serves GET/HEAD/POST /imiconnect/:integrationId: mount it at the app root. */
+  router: Router;
+  /**
+   * The webhook POST (every event IMIconnect sends) as one complete handler (body, checks, its
+   * own error answers), for the gateway to register on its app ahead of the mounts: one express
+   * layer, where reaching it through the router costs the mount layer and a second router pass.
+   */
+  hotRoutes: Array<{ method: 'post'; path: string; handler: RequestHandler }>;
+}
+
+export function createImiconnectHttp(
   integrations: ReadonlyMap<string, ResolvedImiconnectIntegration>,
   deps: ImiconnectRoutesDeps,
-): Router {
+): ImiconnectHttp {
   const router = Router();
   const rawBody = express.raw({ type: () => true, limit: deps.bodyLimit ?? '256kb' });
   const now = (): Date => new Date(deps.clock?.now() ?? Date.now());
@@ -93,7 +104,7 @@ export function createImiconnectRouter(
     acknowledge(res, integration);
   });
 
-  router.post('/imiconnect/:integrationId', rawBody, async (req, res) => {
+  async function acceptEvent(req: Request, res: Response): Promise<void> {
     const started = process.hrtime.bigint();
     const integration = integrationOf(req);
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -108,7 +119,8 @@ export function createImiconnectRouter(
     acknowledge(res, integration);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     deps.metrics?.observe('imiconnect_webhook_ack_ms', { connector: integration.id }, ms);
-  });
+  }
+  router.post('/imiconnect/:integrationId', rawBody, acceptEvent);
 
   router.all('/imiconnect/:integrationId', (req, res) => {
     integrationOf(req);
@@ -173,7 +185,7 @@ export function createImiconnectRouter(
   }
 
   // Errors as JSON {error, message, details?}; never the request's token or body.
-  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+  function answerError(error: unknown, _req: Request, res: Response, next: NextFunction): void {
     if (res.headersSent) return next(error);
     const refusal = webhookRefusal(error, { ownServerErrors: true });
     if (refusal) {
@@ -183,7 +195,20 @@ export function createImiconnectRouter(
     deps.logger?.error('imiconnect webhook failed', { error: error instanceof Error ? error.message : String(error) });
     // 503: IMIconnect retries, and nothing was acknowledged, so nothing is lost.
     res.status(503).json(WEBHOOK_RETRY_LATER);
-  });
+  }
+  router.use(answerError);
 
-  return router;
+  return {
+    router,
+    hotRoutes: [
+      {
+        method: 'post',
+        path: '/imiconnect/:integrationId',
+        handler: (req, res, next) => {
+          const fail = (error: unknown) => answerError(error, req, res, next);
+          void rawBody(req, res, (error?: unknown) => (error ? fail(error) : acceptEvent(req, res).catch(fail)));
+        },
+      },
+    ],
+  };
 }

@@ -112,7 +112,7 @@ export async function assembleGateway(config: GatewayConfig, deps: { storage: St
     );
     imiconnect.connectors.forEach((connector, i) => register(connector, `channels.imiconnect.integrations[${i}].id`));
     // The IMIconnect router serves /imiconnect/:integrationId itself.
-    mounts.push({ path: '/', handler: imiconnect.router });
+    mounts.push({ path: '/', handler: imiconnect.router, direct: imiconnect.hotRoutes });
   }
   for (const [i, integration] of integrations.entries()) {
     if (!bots.has(integration.botId)) {

@@ -28,7 +28,8 @@ export interface LoadResult {
   durationSec: number;
 }
 
-export async function runLoad(baseUrl: string, request: LoadRequest, settings: LoadSettings): Promise<LoadResult> {
+/** `onResponse`: each answer's latency as autocannon measured it, when it arrives. */
+export async function runLoad(baseUrl: string, request: LoadRequest, settings: LoadSettings, onResponse?: (latencyMs: number) => void): Promise<LoadResult> {
   let instance: autocannon.Instance | undefined;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
     instance = autocannon({
@@ -49,6 +50,7 @@ export async function runLoad(baseUrl: string, request: LoadRequest, settings: L
     ],
     }, (error, result) => (error ? reject(error) : resolve(result)));
   });
+  if (onResponse) instance?.on('response', (_client, _status, _bytes, latencyMs: number) => onResponse(latencyMs));
   const guard = setTimeout(() => instance?.stop(), (settings.durationSec + 15) * 1000);
   const result = await done;
   clearTimeout(guard);

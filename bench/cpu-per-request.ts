@@ -2,7 +2,7 @@ import { startRedisServer } from '@botgate/testkit';
 import { runLoad } from './lib/load';
 import { useCompiledGateway } from './lib/processes';
 import { runMain } from './lib/main';
-import { WORKLOADS, cpuSeconds, isWorkload, startWorkload } from './lib/workloads';
+import { cpuSeconds, startWorkload, workloadCommandArgs } from './lib/workloads';
 
 // Where the CPU of one request goes, by process: the load of a benchmark suite for a few seconds,
 // then CPU seconds (from /proc) of the server, of Redis and of the load generator, divided by the
@@ -15,13 +15,8 @@ import { WORKLOADS, cpuSeconds, isWorkload, startWorkload } from './lib/workload
 //   (the gateway is the compiled one: npm run build first, or --src for the sources under tsx)
 
 async function main(): Promise<void> {
-  const [workload, secondsArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  const nodeFlags = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : [];
-  if (!isWorkload(workload)) {
-    process.stderr.write(`usage: cpu-per-request <${WORKLOADS.join(' | ')}> [seconds] [--src] [-- node flags]\n`);
-    process.exit(2);
-  }
-  useCompiledGateway(!process.argv.includes('--src'));
+  const { workload, positional: [secondsArg], nodeFlags, compiled } = workloadCommandArgs('cpu-per-request', '[seconds] [--src] [-- node flags]');
+  useCompiledGateway(compiled);
   const redis = await startRedisServer();
   const { server, load, settled, stop } = await startWorkload(workload, redis.url, { nodeFlags });
   try {

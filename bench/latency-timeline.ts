@@ -5,7 +5,7 @@ import { startRedisServer } from '@botgate/testkit';
 import { runLoad } from './lib/load';
 import { runMain } from './lib/main';
 import { REPO_ROOT, useCompiledGateway } from './lib/processes';
-import { WORKLOADS, isWorkload, startWorkload } from './lib/workloads';
+import { startWorkload, workloadCommandArgs } from './lib/workloads';
 
 // When the slow answers come: a workload's load for a few seconds, each answer's latency put in
 // 250-ms bins by arrival, next to the server's GC events of the same bins (a preload records
@@ -13,8 +13,8 @@ import { WORKLOADS, isWorkload, startWorkload } from './lib/workloads';
 // connection, a pause of the whole process (this is how the full-GC bursts behind the round
 // trip's p99 were found).
 //
-// usage: node --conditions=botgate-src --import tsx bench/latency-timeline.ts <workload> [seconds] [limit ms] [-- node flags]
-//   (the compiled gateway: npm run build first)
+// usage: node --conditions=botgate-src --import tsx bench/latency-timeline.ts <workload> [seconds] [limit ms] [--src] [-- node flags]
+//   (the compiled gateway: npm run build first, or --src for the sources under tsx)
 
 interface GcEvent {
   at: number;
@@ -29,15 +29,10 @@ const GC_KINDS: Record<number, string> = { 1: 'scavenge', 2: 'mark-compact', 4: 
 const BIN_MS = 250;
 
 async function main(): Promise<void> {
-  const [workload, secondsArg, limitArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  const extraFlags = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : [];
-  if (!isWorkload(workload)) {
-    process.stderr.write(`usage: latency-timeline <${WORKLOADS.join(' | ')}> [seconds] [limit ms] [-- node flags]\n`);
-    process.exit(2);
-  }
+  const { workload, positional: [secondsArg, limitArg], nodeFlags: extraFlags, compiled } = workloadCommandArgs('latency-timeline', '[seconds] [limit ms] [--src] [-- node flags]');
   const seconds = Number(secondsArg ?? 10);
   const limitMs = Number(limitArg ?? 25);
-  useCompiledGateway(true);
+  useCompiledGateway(compiled);
   const gcLog = join(mkdtempSync(join(tmpdir(), 'botgate-gc-')), 'gc.json');
   process.env.BOTGATE_GC_LOG = gcLog;
   const preload = `--import=${join(REPO_ROOT, 'bench/lib/gc-log-preload.mjs')}`;

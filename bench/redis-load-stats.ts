@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { runLoad } from './lib/load';
 import { useCompiledGateway } from './lib/processes';
 import { runMain } from './lib/main';
-import { WORKLOADS, isWorkload, startWorkload } from './lib/workloads';
+import { startWorkload, workloadCommandArgs } from './lib/workloads';
 
 // Redis commands per answer under load (INFO commandstats over a few seconds of a benchmark
 // suite's load, the work behind the answers settled): what bench/redis-trace.ts shows for one
@@ -13,12 +13,8 @@ import { WORKLOADS, isWorkload, startWorkload } from './lib/workloads';
 // usage: node --conditions=botgate-src --import tsx bench/redis-load-stats.ts <workload> [seconds] [--src]
 
 async function main(): Promise<number> {
-  const [workload, secondsArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  if (!isWorkload(workload)) {
-    process.stderr.write(`usage: redis-load-stats <${WORKLOADS.join(' | ')}> [seconds] [--src]\n`);
-    return 2;
-  }
-  useCompiledGateway(!process.argv.includes('--src'));
+  const { workload, positional: [secondsArg], compiled } = workloadCommandArgs('redis-load-stats', '[seconds] [--src]');
+  useCompiledGateway(compiled);
   const redis = await startRedisServer();
   const side = await startWorkload(workload, redis.url);
   const client = new Redis(redis.url);

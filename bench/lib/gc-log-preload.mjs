@@ -13,4 +13,5 @@ new PerformanceObserver((list) => {
   }
 }).observe({ entryTypes: ['gc'] });
 // Written before the gateway's own SIGTERM handler closes anything (listeners run in order).
-process.prependListener('SIGTERM', () => writeFileSync(process.env.BOTGATE_GC_LOG, JSON.stringify(events)));
+const logFile = process.env.BOTGATE_GC_LOG;
+if (logFile) process.prependListener('SIGTERM', () => writeFileSync(logFile, JSON.stringify(events)));

@@ -16,6 +16,22 @@ export function isWorkload(name: string | undefined): name is Workload {
   return WORKLOADS.includes(name as Workload);
 }
 
+/**
+ * The arguments of a diagnosis command, `<workload> [more…] [--src] [-- node flags for the
+ * server]`; when the workload is not one of WORKLOADS, its usage on stderr and exit code 2.
+ */
+export function workloadCommandArgs(command: string, usageRest: string): { workload: Workload; positional: string[]; nodeFlags: string[]; compiled: boolean } {
+  const argv = process.argv.slice(2);
+  const dash = argv.indexOf('--');
+  const own = dash === -1 ? argv : argv.slice(0, dash);
+  const [workload, ...positional] = own.filter((a) => !a.startsWith('--'));
+  if (!isWorkload(workload)) {
+    process.stderr.write(`usage: ${command} <${WORKLOADS.join(' | ')}> ${usageRest}\n`);
+    process.exit(2);
+  }
+  return { workload, positional, nodeFlags: dash === -1 ? [] : argv.slice(dash + 1), compiled: !own.includes('--src') };
+}
+
 /** CPU seconds (utime + stime, fields 14 and 15 of /proc/<pid>/stat) a process has used so far. */
 export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];

@@ -54,6 +54,5 @@ export function listMountedRoutes(app: unknown): MountedRoute[] {
   const out: MountedRoute[] = [];
   const stack = stackOf(app);
   if (stack) walk(stack, '', out);
-  const seen = new Set<string>();
-  return out.filter(({ method, path }) => !seen.has(`${method} ${path}`) && !!seen.add(`${method} ${path}`));
+  return [...new Map(out.map((route) => [`${route.method} ${route.path}`, route])).values()];
 }

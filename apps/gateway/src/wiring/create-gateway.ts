@@ -5,6 +5,7 @@ import type { Logger, StorageDriver } from '@botgate/core';
 import type { RedisStorageDriver } from '@botgate/redis';
 import type { GatewayConfig } from '../config/schema';
 import { createGatewayApp } from '../http/create-gateway-app';
+import { createExpressServer } from '../http/express-server';
 import { PrometheusMetrics } from '../metrics/prometheus-metrics';
 import { registerQueueCollectors } from '../metrics/queue-collectors';
 import { createOpsSurfaces } from './create-ops-surfaces';
@@ -34,7 +35,8 @@ export interface CreateGatewayDeps {
 
 function listen(app: Express, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
+    const server = createExpressServer(app);
+    server.listen(port, host);
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });

@@ -4,7 +4,7 @@ import { startRedisServer } from '@botgate/testkit';
 import { iadvizeSignature } from '../packages/testkit/src/iadvize';
 import { runLoad, warmUp, type LoadRequest, type LoadResult, type LoadSettings } from './lib/load';
 import { REPO_ROOT, sampleRss, startBareExpress, startGateway } from './lib/processes';
-import { describeLoad } from './lib/report';
+import { againstPrototypesFromBirth, describeLoad } from './lib/report';
 import { mean, roundsFor, type Suite, type SuiteContext } from './lib/suite';
 
 // iAdvize: POST /conversations/:id/messages (signature + validation + Redis + scenario bot +
@@ -83,6 +83,7 @@ export const iadvizeSuite: Suite = {
     const { report } = ctx;
     const redis = await startRedisServer();
     const bare = await startBareExpress();
+    const bareBorn = await startBareExpress([], { prototypesFromBirth: true });
     const gateway = await startGateway(IADVIZE_GATEWAY_CONFIG, { redisUrl: redis.url, nodeFlags: ctx.gatewayNodeFlags });
     try {
       await linkOperator(gateway.url);
@@ -100,7 +101,8 @@ export const iadvizeSuite: Suite = {
       report.log(
         `iadvize load: autocannon ${settings.connections} connections, pipelining 1, ${settings.durationSec} s per run, ${roundsFor(ctx)} round(s) alternating baseline/gateway; ` +
           `POST: ${CONVERSATIONS} conversations visited round-robin (each message a new idMessage, texts ${TEXTS.join('/')} → demo scenario menu replies), ` +
-          `signed bodies; GET: one operator, signed query. Gateway: botgate start, role all, Redis (testkit redis-server), log level info to /dev/null.`,
+          `signed bodies; GET: one operator, signed query. Gateway: botgate start, role all, Redis (testkit redis-server), log level info to /dev/null. ` +
+          `Each round ends with the reference: the bare express routes served like the gateway (prototypes from birth).`,
       );
       const runId = randomUUID().slice(0, 8);
       const gwPost = messageRequests(`${runId}-g`, (c) => `/iadvize/conversations/${c}/messages?${query}`);
@@ -109,10 +111,11 @@ export const iadvizeSuite: Suite = {
       const bareGet = availabilityRequests('/json');
       const warm = ctx.quick ? 2 : 3;
       await warmUp(bare.url, barePost, settings, warm);
+      await warmUp(bareBorn.url, barePost, settings, warm);
       await warmUp(gateway.url, gwPost, settings, warm);
       await warmUp(gateway.url, gwGet, settings, warm);
 
-      const results: Record<'barePost' | 'gwPost' | 'bareGet' | 'gwGet', LoadResult[]> = { barePost: [], gwPost: [], bareGet: [], gwGet: [] };
+      const results: Record<'barePost' | 'gwPost' | 'bareGet' | 'gwGet' | 'bornPost' | 'bornGet', LoadResult[]> = { barePost: [], gwPost: [], bareGet: [], gwGet: [], bornPost: [], bornGet: [] };
       let peakRss = 0;
       for (let round = 1; round <= roundsFor(ctx); round++) {
         results.barePost.push(await runLoad(bare.url, barePost, settings));
@@ -121,11 +124,15 @@ export const iadvizeSuite: Suite = {
         results.bareGet.push(await runLoad(bare.url, bareGet, settings));
         results.gwGet.push(await runLoad(gateway.url, gwGet, settings));
         peakRss = Math.max(peakRss, rss.stop());
+        results.bornPost.push(await runLoad(bareBorn.url, barePost, settings));
+        results.bornGet.push(await runLoad(bareBorn.url, bareGet, settings));
         report.log(`round ${round}:`);
         report.log(describeLoad('bare express POST /json', results.barePost.at(-1)!));
         report.log(describeLoad('gateway POST /iadvize/conversations/:id/messages', results.gwPost.at(-1)!));
         report.log(describeLoad('bare express GET /json', results.bareGet.at(-1)!));
         report.log(describeLoad('gateway GET /iadvize/availability-strategies', results.gwGet.at(-1)!));
+        report.log(describeLoad('bare express, prototypes from birth, POST /json', results.bornPost.at(-1)!));
+        report.log(describeLoad('bare express, prototypes from birth, GET /json', results.bornGet.at(-1)!));
       }
       const roundTrip = mean(results.gwPost.map((r) => r.rps));
       const roundTripBase = mean(results.barePost.map((r) => r.rps));
@@ -159,6 +166,8 @@ export const iadvizeSuite: Suite = {
         target: '≥ 0.8x',
         pass: avail / availBase >= 0.8,
       });
+      report.add(againstPrototypesFromBirth('iadvize', 'message round trip', roundTrip, mean(results.bornPost.map((r) => r.rps))));
+      report.add(againstPrototypesFromBirth('iadvize', 'availability-strategies', avail, mean(results.bornGet.map((r) => r.rps))));
       report.add({
         suite: 'iadvize',
         name: 'gateway RSS under load',
@@ -171,6 +180,7 @@ export const iadvizeSuite: Suite = {
     } finally {
       await gateway.stop();
       await bare.stop();
+      await bareBorn.stop();
       await redis.stop();
     }
   },

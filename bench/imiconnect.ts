@@ -5,7 +5,7 @@ import { incomingMessage, startImiconnectInboundServer, type ReceivedPost } from
 import { createPoster } from './lib/http-client';
 import { runLoad, warmUp, type LoadRequest, type LoadResult, type LoadSettings } from './lib/load';
 import { REPO_ROOT, sampleRss, startBareExpress, startBareRelay, startGateway, type ServerProcess } from './lib/processes';
-import { describeLoad, fmt } from './lib/report';
+import { againstPrototypesFromBirth, describeLoad, fmt } from './lib/report';
 import { mean, roundsFor, type Suite, type SuiteContext } from './lib/suite';
 
 // IMIconnect: webhook ack throughput vs the bare express JSON route, then end-to-end messages
@@ -171,6 +171,7 @@ export const imiconnectSuite: Suite = {
       else seen.add(key);
     });
     const bare = await startBareExpress();
+    const bareBorn = await startBareExpress([], { prototypesFromBirth: true });
     const gateway = await startGateway(imiconnectGatewayConfig(inbound.url), { redisUrl: redis.url, nodeFlags: ctx.gatewayNodeFlags });
     let gatewayRunning = true;
     const poster = createPoster(50);
@@ -186,9 +187,10 @@ export const imiconnectSuite: Suite = {
       const gwAck = webhookRequests(`ack-${runId}`, webhook);
       const bareAck = webhookRequests(`bare-${runId}`, '/json');
       await warmUp(bare.url, bareAck, settings, ctx.quick ? 2 : 3);
+      await warmUp(bareBorn.url, bareAck, settings, ctx.quick ? 2 : 3);
       const warm = await runLoad(gateway.url, gwAck, { ...settings, durationSec: ctx.quick ? 2 : 3 });
       gwAcked += warm.ok;
-      const results: Record<'bare' | 'gw', LoadResult[]> = { bare: [], gw: [] };
+      const results: Record<'bare' | 'gw' | 'born', LoadResult[]> = { bare: [], gw: [], born: [] };
       let peakRss = 0;
       for (let round = 1; round <= roundsFor(ctx); round++) {
         results.bare.push(await runLoad(bare.url, bareAck, settings));
@@ -199,7 +201,9 @@ export const imiconnectSuite: Suite = {
         results.gw.push(r);
         report.log(`round ${round}:`);
         report.log(describeLoad('bare express POST /json', results.bare.at(-1)!));
+        results.born.push(await runLoad(bareBorn.url, bareAck, settings));
         report.log(describeLoad(`gateway POST ${webhook}`, r));
+        report.log(describeLoad('bare express, prototypes from birth, POST /json', results.born.at(-1)!));
       }
       const ack = mean(results.gw.map((r) => r.rps));
       const ackBase = mean(results.bare.map((r) => r.rps));
@@ -217,6 +221,7 @@ export const imiconnectSuite: Suite = {
         pass: ack / ackBase >= 0.5 && ackFailures === 0,
         notes: `failed requests ${ackFailures}`,
       });
+      report.add(againstPrototypesFromBirth('imiconnect', 'webhook ack', ack, mean(results.born.map((r) => r.rps))));
 
       // Every acknowledged event of the ack runs must come out once: the backlog drains first.
       const backlogStarted = Date.now();
@@ -353,6 +358,7 @@ export const imiconnectSuite: Suite = {
       poster.close();
       if (gatewayRunning) await gateway.stop();
       await bare.stop();
+      await bareBorn.stop();
       await inbound.close();
       await redis.stop();
     }

@@ -62,7 +62,7 @@ async function main(): Promise<number> {
     }
   }
   const file = report.write({ quick: values.quick, only: wanted, failedSuites: failed, log: report.lines });
-  const misses = report.figures.filter((f) => !f.pass);
+  const misses = report.figures.filter((f) => f.pass === false);
   report.log(`\n${report.figures.length} figures, ${misses.length} missing their target${misses.length ? `: ${misses.map((f) => `${f.suite}/${f.name}`).join(', ')}` : ''}`);
   report.log(`results: ${file}`);
   return failed.length ? 1 : 0;

@@ -105,10 +105,15 @@ async function spawnServer(script: string[], port: number, options: SpawnOptions
   };
 }
 
-/** The bare express 5 JSON baseline (bench/servers/bare-express.ts). */
-export async function startBareExpress(nodeFlags: string[] = []): Promise<ServerProcess> {
+/**
+ * The bare express 5 JSON baseline (bench/servers/bare-express.ts); with `prototypesFromBirth`,
+ * served like the gateway (createExpressServer: no per-request prototype swap), the reference
+ * that shows what the gateway's own work costs once express's swap is out of both.
+ */
+export async function startBareExpress(nodeFlags: string[] = [], options: { prototypesFromBirth?: boolean } = {}): Promise<ServerProcess> {
   const port = await freePort();
-  return spawnServer(['bench/servers/bare-express.ts'], port, { readyPath: '/json', nodeFlags });
+  const env: Record<string, string> = options.prototypesFromBirth ? { BARE_EXPRESS_PROTOTYPES_FROM_BIRTH: '1' } : {};
+  return spawnServer(['bench/servers/bare-express.ts'], port, { readyPath: '/json', nodeFlags, env });
 }
 
 /** The end-to-end floor (bench/servers/bare-relay.ts): acknowledges at /relay, posts 1001s to `inboundUrl`. */

@@ -17,8 +17,9 @@ export interface Figure {
   ratio?: number;
   p50Ms?: number;
   p99Ms?: number;
-  target: string;
-  pass: boolean;
+  /** Absent for a reference figure (INFO): a figure shown for context, with no target of its own. */
+  target?: string;
+  pass?: boolean;
   notes?: string;
 }
 
@@ -54,10 +55,11 @@ export class Report {
 
   add(figure: Figure): void {
     this.figures.push(figure);
-    const parts = [`${figure.pass ? 'PASS' : 'MISS'} ${figure.suite}/${figure.name}: ${fmt(figure.value)} ${figure.unit}`];
+    const verdict = figure.pass === undefined ? 'INFO' : figure.pass ? 'PASS' : 'MISS';
+    const parts = [`${verdict} ${figure.suite}/${figure.name}: ${fmt(figure.value)} ${figure.unit}`];
     if (figure.baseline !== undefined && figure.ratio !== undefined) parts.push(`baseline ${fmt(figure.baseline)} ${figure.unit}, ratio ${figure.ratio.toFixed(2)}x`);
     if (figure.p50Ms !== undefined && figure.p99Ms !== undefined) parts.push(`p50 ${figure.p50Ms} ms, p99 ${figure.p99Ms} ms`);
-    parts.push(`target ${figure.target}`);
+    if (figure.target !== undefined) parts.push(`target ${figure.target}`);
     this.log(parts.join(' | '));
     if (figure.notes) this.log(`     ${figure.notes}`);
   }
@@ -70,6 +72,23 @@ export class Report {
     writeFileSync(file, JSON.stringify({ startedAt: this.startedAt.toISOString(), machine: machine(), ...extra, figures: this.figures }, null, 2));
     return file;
   }
+}
+
+/**
+ * The reference (INFO) figure of a throughput against bare express served like the gateway
+ * (createExpressServer): the targets are set against stock express, which pays a prototype swap
+ * per request that the gateway does not; this shows the ratio with that swap out of both.
+ */
+export function againstPrototypesFromBirth(suite: string, name: string, value: number, baseline: number): Figure {
+  return {
+    suite,
+    name: `${name} vs express with prototypes from birth`,
+    value,
+    unit: 'req/s',
+    baseline,
+    ratio: value / baseline,
+    notes: 'reference, no target: the same bare express route without the per-request prototype swap (bench/servers/bare-express.ts)',
+  };
 }
 
 export function fmt(n: number): string {

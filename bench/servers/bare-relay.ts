@@ -1,11 +1,14 @@
 import { Agent } from 'node:http';
 import axios from 'axios';
 import express from 'express';
+import { createExpressServer } from '../../apps/gateway/src/http/express-server';
 
 // The floor of the end-to-end figure: the least a webhook-to-inbound relay can do on this
 // machine. express 5 acknowledges each event, then posts a 1001 reply to INBOUND_URL with axios
 // and a keep-alive agent (as the IMIconnect client does), one post at a time per conversation so
 // the order holds. No Redis, no bot, no dedupe, no retries: what is left is the HTTP both ways.
+// Served like the gateway (createExpressServer: no per-request prototype swap), so the floor is
+// not lowered by a cost the gateway does not pay.
 
 const inboundUrl = process.env.INBOUND_URL ?? '';
 const http = axios.create({ httpAgent: new Agent({ keepAlive: true }), validateStatus: () => true, timeout: 10_000 });
@@ -32,7 +35,7 @@ app.post('/relay', (req, res) => {
 });
 
 const port = Number(process.env.PORT ?? 0);
-const server = app.listen(port, '127.0.0.1');
+const server = createExpressServer(app).listen(port, '127.0.0.1');
 process.on('SIGTERM', () => {
   server.closeAllConnections();
   server.close(() => process.exit(0));

@@ -105,21 +105,24 @@ async function spawnServer(script: string[], port: number, options: SpawnOptions
   };
 }
 
+/** One of bench/servers/*.ts, ready once GET `readyPath` answers 200. */
+export async function startBenchServer(script: string, options: SpawnOptions): Promise<ServerProcess> {
+  return spawnServer([script], await freePort(), options);
+}
+
 /**
  * The bare express 5 JSON baseline (bench/servers/bare-express.ts); with `prototypesFromBirth`,
  * served like the gateway (createExpressServer: no per-request prototype swap), the reference
  * that shows what the gateway's own work costs once express's swap is out of both.
  */
 export async function startBareExpress(nodeFlags: string[] = [], options: { prototypesFromBirth?: boolean } = {}): Promise<ServerProcess> {
-  const port = await freePort();
   const env: Record<string, string> = options.prototypesFromBirth ? { BARE_EXPRESS_PROTOTYPES_FROM_BIRTH: '1' } : {};
-  return spawnServer(['bench/servers/bare-express.ts'], port, { readyPath: '/json', nodeFlags, env });
+  return startBenchServer('bench/servers/bare-express.ts', { readyPath: '/json', nodeFlags, env });
 }
 
 /** The end-to-end floor (bench/servers/bare-relay.ts): acknowledges at /relay, posts 1001s to `inboundUrl`. */
 export async function startBareRelay(inboundUrl: string): Promise<ServerProcess> {
-  const port = await freePort();
-  return spawnServer(['bench/servers/bare-relay.ts'], port, { readyPath: '/relay', env: { INBOUND_URL: inboundUrl } });
+  return startBenchServer('bench/servers/bare-relay.ts', { readyPath: '/relay', env: { INBOUND_URL: inboundUrl } });
 }
 
 /**

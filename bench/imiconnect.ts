@@ -199,9 +199,9 @@ export const imiconnectSuite: Suite = {
         peakRss = Math.max(peakRss, rss.stop());
         gwAcked += r.ok;
         results.gw.push(r);
+        results.born.push(await runLoad(bareBorn.url, bareAck, settings));
         report.log(`round ${round}:`);
         report.log(describeLoad('bare express POST /json', results.bare.at(-1)!));
-        results.born.push(await runLoad(bareBorn.url, bareAck, settings));
         report.log(describeLoad(`gateway POST ${webhook}`, r));
         report.log(describeLoad('bare express, prototypes from birth, POST /json', results.born.at(-1)!));
       }

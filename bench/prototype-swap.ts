@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { messageRequests } from './iadvize';
 import { runLoad } from './lib/load';
 import { runMain } from './lib/main';
-import { GATEWAY_NODE_FLAGS, REPO_ROOT, startBenchServer } from './lib/processes';
+import { GATEWAY_NODE_FLAGS, REPO_ROOT, startBareExpress, startBenchServer, type ServerProcess } from './lib/processes';
 
 // What express 5's per-request Object.setPrototypeOf costs on this machine: one JSON route served
-// by node's http, by node's http with the two prototype swaps, by stock express and by express
-// with prototypes from birth (the gateway's server, apps/gateway/src/http/express-server.ts),
+// by node's http, by node's http with the two prototype swaps (bench/servers/node-http.ts), by
+// the stock express baseline and by the same with prototypes from birth (bench/servers/
+// bare-express.ts; the gateway's server, apps/gateway/src/http/express-server.ts),
 // each under the round trip's load (50 connections, the same POST bodies), with the garbage
 // collector's work in the run (a preload records every GC event). The promotion per scavenge is
 // read as the old space's growth from one GC event to the next scavenge.
@@ -16,6 +17,7 @@ import { GATEWAY_NODE_FLAGS, REPO_ROOT, startBenchServer } from './lib/processes
 // usage: node --conditions=botgate-src --import tsx bench/prototype-swap.ts [seconds] [rounds]
 
 const VARIANTS = ['node', 'node-swap', 'express', 'express-born'] as const;
+type Variant = (typeof VARIANTS)[number];
 
 interface GcEvent {
   at: number;
@@ -28,14 +30,16 @@ interface GcEvent {
 const SCAVENGE = 1;
 const FULL_GC_KINDS = new Set([2, 4]);
 
-async function measure(variant: string, seconds: number): Promise<string> {
+/** The server of a variant: node's http (bench/servers/node-http.ts) or the express baseline. */
+function startVariant(variant: Variant, nodeFlags: string[], env: Record<string, string>): Promise<ServerProcess> {
+  if (variant === 'express' || variant === 'express-born') return startBareExpress(nodeFlags, { prototypesFromBirth: variant === 'express-born', env });
+  return startBenchServer('bench/servers/node-http.ts', { readyPath: '/json', nodeFlags, env: { ...env, NODE_HTTP_PROTOTYPE_SWAP: variant === 'node-swap' ? '1' : '0' } });
+}
+
+async function measure(variant: Variant, seconds: number): Promise<string> {
   const gcLog = join(mkdtempSync(join(tmpdir(), 'botgate-swap-')), 'gc.json');
-  const server = await startBenchServer('bench/servers/prototype-swap.ts', {
-    readyPath: '/json',
-    // The gateway's GC flags, so the young generation is the size the gateway runs with.
-    nodeFlags: [...GATEWAY_NODE_FLAGS, `--import=${join(REPO_ROOT, 'bench/lib/gc-log-preload.mjs')}`],
-    env: { PROTOTYPE_SWAP_VARIANT: variant, BOTGATE_GC_LOG: gcLog },
-  });
+  // The gateway's GC flags, so the young generation is the size the gateway runs with.
+  const server = await startVariant(variant, [...GATEWAY_NODE_FLAGS, `--import=${join(REPO_ROOT, 'bench/lib/gc-log-preload.mjs')}`], { BOTGATE_GC_LOG: gcLog });
   const load = messageRequests(`swap-${variant}`, () => '/json');
   let started = 0;
   let result;

@@ -115,8 +115,8 @@ export async function startBenchServer(script: string, options: SpawnOptions): P
  * served like the gateway (createExpressServer: no per-request prototype swap), the reference
  * that shows what the gateway's own work costs once express's swap is out of both.
  */
-export async function startBareExpress(nodeFlags: string[] = [], options: { prototypesFromBirth?: boolean } = {}): Promise<ServerProcess> {
-  const env: Record<string, string> = options.prototypesFromBirth ? { BARE_EXPRESS_PROTOTYPES_FROM_BIRTH: '1' } : {};
+export async function startBareExpress(nodeFlags: string[] = [], options: { prototypesFromBirth?: boolean; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+  const env: Record<string, string> = { ...options.env, ...(options.prototypesFromBirth ? { BARE_EXPRESS_PROTOTYPES_FROM_BIRTH: '1' } : {}) };
   return startBenchServer('bench/servers/bare-express.ts', { readyPath: '/json', nodeFlags, env });
 }
 

@@ -7,7 +7,7 @@ import type { Express } from 'express';
  * IncomingMessage and ServerResponse are plain functions that build `this`; were one ever an ES
  * class (not callable that way), `Base` itself is returned and express changes the prototype per
  * request as it does without this server. (Reflect.construct with a new target would work for
- * classes too, but measured as slow as the swap it avoids.)
+ * classes too, but measured slower than the stock server.)
  */
 function withPrototypeFromBirth<C extends typeof IncomingMessage | typeof ServerResponse>(Base: C, prototype: object): C {
   if (Function.prototype.toString.call(Base).startsWith('class')) return Base;

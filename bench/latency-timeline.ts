@@ -1,10 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startRedisServer } from '@botgate/testkit';
+import { GC_KINDS, gcLog } from './lib/gc-log';
 import { runLoad } from './lib/load';
 import { runMain } from './lib/main';
-import { REPO_ROOT, useCompiledGateway } from './lib/processes';
+import { useCompiledGateway } from './lib/processes';
 import { startWorkload, workloadCommandArgs } from './lib/workloads';
 
 // When the slow answers come: a workload's load for a few seconds, each answer's latency put in
@@ -16,16 +14,6 @@ import { startWorkload, workloadCommandArgs } from './lib/workloads';
 // usage: node --conditions=botgate-src --import tsx bench/latency-timeline.ts <workload> [seconds] [limit ms] [--src] [-- node flags]
 //   (the compiled gateway: npm run build first, or --src for the sources under tsx)
 
-interface GcEvent {
-  at: number;
-  kind: number;
-  ms: number;
-  oldMb: number;
-}
-
-/** perf_hooks' GC kinds (NODE_PERFORMANCE_GC_*). */
-const GC_KINDS: Record<number, string> = { 1: 'scavenge', 2: 'mark-compact', 4: 'incremental', 8: 'weak callbacks' };
-
 const BIN_MS = 250;
 
 async function main(): Promise<void> {
@@ -33,11 +21,11 @@ async function main(): Promise<void> {
   const seconds = Number(secondsArg ?? 10);
   const limitMs = Number(limitArg ?? 25);
   useCompiledGateway(compiled);
-  const gcLog = join(mkdtempSync(join(tmpdir(), 'botgate-gc-')), 'gc.json');
-  process.env.BOTGATE_GC_LOG = gcLog;
-  const preload = `--import=${join(REPO_ROOT, 'bench/lib/gc-log-preload.mjs')}`;
+  const gc = gcLog();
+  // Through this process's env: every workload's server inherits it (the bare one included).
+  Object.assign(process.env, gc.env);
   const redis = await startRedisServer();
-  const { server, load, stop } = await startWorkload(workload, redis.url, { nodeFlags: [preload, ...extraFlags] });
+  const { server, load, stop } = await startWorkload(workload, redis.url, { nodeFlags: [...gc.nodeFlags, ...extraFlags] });
   const settings = { connections: 50, durationSec: seconds, maxRequests: 2_000_000 };
   const answers: Array<[number, number]> = [];
   let started = 0;
@@ -50,7 +38,7 @@ async function main(): Promise<void> {
     await stop();
     await redis.stop();
   }
-  const gcs = (JSON.parse(readFileSync(gcLog, 'utf8')) as GcEvent[]).filter((e) => e.at >= started && e.at < started + seconds * 1000);
+  const gcs = gc.eventsBetween(started, started + seconds * 1000);
   const slow = answers.filter(([, latency]) => latency > limitMs).length;
   process.stdout.write(
     `${workload}: ${Math.round(result.rps).toLocaleString('en-US')} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms; ` +

@@ -1,10 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { messageRequests } from './iadvize';
+import { FULL_GC_KINDS, SCAVENGE, gcLog } from './lib/gc-log';
 import { runLoad } from './lib/load';
 import { runMain } from './lib/main';
-import { GATEWAY_NODE_FLAGS, REPO_ROOT, startBareExpress, startBenchServer, type ServerProcess } from './lib/processes';
+import { GATEWAY_NODE_FLAGS, startBareExpress, startBenchServer, type ServerProcess } from './lib/processes';
 
 // What express 5's per-request Object.setPrototypeOf costs on this machine: one JSON route served
 // by node's http, by node's http with the two prototype swaps (bench/servers/node-http.ts), by
@@ -19,17 +17,6 @@ import { GATEWAY_NODE_FLAGS, REPO_ROOT, startBareExpress, startBenchServer, type
 const VARIANTS = ['node', 'node-swap', 'express', 'express-born'] as const;
 type Variant = (typeof VARIANTS)[number];
 
-interface GcEvent {
-  at: number;
-  kind: number;
-  ms: number;
-  oldMb: number;
-}
-
-/** perf_hooks' GC kinds: a scavenge; a full GC ends as a mark-compact or an incremental-marking event. */
-const SCAVENGE = 1;
-const FULL_GC_KINDS = new Set([2, 4]);
-
 /** The server of a variant: node's http (bench/servers/node-http.ts) or the express baseline. */
 function startVariant(variant: Variant, nodeFlags: string[], env: Record<string, string>): Promise<ServerProcess> {
   if (variant === 'express' || variant === 'express-born') return startBareExpress(nodeFlags, { prototypesFromBirth: variant === 'express-born', env });
@@ -37,9 +24,9 @@ function startVariant(variant: Variant, nodeFlags: string[], env: Record<string,
 }
 
 async function measure(variant: Variant, seconds: number): Promise<string> {
-  const gcLog = join(mkdtempSync(join(tmpdir(), 'botgate-swap-')), 'gc.json');
+  const gc = gcLog();
   // The gateway's GC flags, so the young generation is the size the gateway runs with.
-  const server = await startVariant(variant, [...GATEWAY_NODE_FLAGS, `--import=${join(REPO_ROOT, 'bench/lib/gc-log-preload.mjs')}`], { BOTGATE_GC_LOG: gcLog });
+  const server = await startVariant(variant, [...GATEWAY_NODE_FLAGS, ...gc.nodeFlags], gc.env);
   const load = messageRequests(`swap-${variant}`, () => '/json');
   let started = 0;
   let result;
@@ -50,7 +37,7 @@ async function measure(variant: Variant, seconds: number): Promise<string> {
   } finally {
     await server.stop();
   }
-  const events = (JSON.parse(readFileSync(gcLog, 'utf8')) as GcEvent[]).filter((e) => e.at >= started && e.at < started + seconds * 1000);
+  const events = gc.eventsBetween(started, started + seconds * 1000);
   const scavenges = events.filter((e) => e.kind === SCAVENGE).length;
   const growth = events.slice(1).flatMap((e, i) => (e.kind === SCAVENGE ? [Math.max(0, e.oldMb - events[i].oldMb)] : []));
   const promotedMb = growth.length ? growth.reduce((a, b) => a + b, 0) / growth.length : 0;

@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
 import express from 'express';
 import { createExpressServer } from '../../apps/gateway/src/http/express-server';
+import { jsonRouteAnswer, serveUntilSigterm } from './serve';
 
 // The baseline every HTTP figure is divided by: express 5 with a JSON body parser and a JSON
 // answer, nothing else (no helmet, no signature, no Redis). Started like the gateway (same node
@@ -16,14 +18,8 @@ app.get('/json', (_req, res) => {
 });
 
 app.post('/json', (req, res) => {
-  const body = (req.body ?? {}) as { idOperator?: unknown };
-  const now = new Date().toISOString();
-  res.json({ idConversation: 'bench', idOperator: body.idOperator ?? null, replies: [], createdAt: now, updatedAt: now });
+  res.json(jsonRouteAnswer(req.body));
 });
 
-const port = Number(process.env.PORT ?? 0);
-const server = process.env.BARE_EXPRESS_PROTOTYPES_FROM_BIRTH === '1' ? createExpressServer(app).listen(port, '127.0.0.1') : app.listen(port, '127.0.0.1');
-process.on('SIGTERM', () => {
-  server.closeAllConnections();
-  server.close(() => process.exit(0));
-});
+// createServer(app) is what app.listen does.
+serveUntilSigterm(process.env.BARE_EXPRESS_PROTOTYPES_FROM_BIRTH === '1' ? createExpressServer(app) : createServer(app));

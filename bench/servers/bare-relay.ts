@@ -2,6 +2,7 @@ import { Agent } from 'node:http';
 import axios from 'axios';
 import express from 'express';
 import { createExpressServer } from '../../apps/gateway/src/http/express-server';
+import { serveUntilSigterm } from './serve';
 
 // The floor of the end-to-end figure: the least a webhook-to-inbound relay can do on this
 // machine. express 5 acknowledges each event, then posts a 1001 reply to INBOUND_URL with axios
@@ -34,9 +35,4 @@ app.post('/relay', (req, res) => {
   });
 });
 
-const port = Number(process.env.PORT ?? 0);
-const server = createExpressServer(app).listen(port, '127.0.0.1');
-process.on('SIGTERM', () => {
-  server.closeAllConnections();
-  server.close(() => process.exit(0));
-});
+serveUntilSigterm(createExpressServer(app));

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import express from 'express';
+import { jsonRouteAnswer, serveUntilSigterm } from './serve';
 
 // bare-express.ts's JSON route on node's http alone, for bench/prototype-swap.ts. With
 // NODE_HTTP_PROTOTYPE_SWAP=1 each request and response also gets the two Object.setPrototypeOf
@@ -9,7 +10,7 @@ import express from 'express';
 const swap = process.env.NODE_HTTP_PROTOTYPE_SWAP === '1';
 const { request: expressRequest, response: expressResponse } = express();
 
-const server = createServer((req, res) => {
+serveUntilSigterm(createServer((req, res) => {
   if (swap) {
     Object.setPrototypeOf(req, expressRequest);
     Object.setPrototypeOf(res, expressResponse);
@@ -17,15 +18,8 @@ const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
-    const body = (chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {}) as { idOperator?: unknown };
-    const now = new Date().toISOString();
-    const json = JSON.stringify({ idConversation: 'bench', idOperator: body.idOperator ?? null, replies: [], createdAt: now, updatedAt: now });
+    const json = JSON.stringify(jsonRouteAnswer(chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined));
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
     res.end(json);
   });
-});
-server.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
-process.on('SIGTERM', () => {
-  server.closeAllConnections();
-  server.close(() => process.exit(0));
-});
+}));
